@@ -1,0 +1,5 @@
+"""``python -m oraclelab`` runs the CLI."""
+
+from oraclelab.cli import entry
+
+entry()

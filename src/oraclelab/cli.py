@@ -1,0 +1,62 @@
+"""The ``oraclelab`` command: ``oraclelab elicit ...`` and ``oraclelab symbolic ...``.
+
+Commands stay thin: they parse options, call the library and hand results to
+``oraclelab.runs``. Every user mistake ends as one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+import typer
+
+from oraclelab.elicit._commands import app as elicit_app
+from oraclelab.errors import OracleLabError
+from oraclelab.symbolic._commands import app as symbolic_app
+
+app = typer.Typer(
+    name="oraclelab",
+    help="Learning from a judge: metric elicitation and symbolic critics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(elicit_app, name="elicit")
+app.add_typer(symbolic_app, name="symbolic")
+
+USER_ERROR = 2
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code (0 ok, 2 user error)."""
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = command.main(args=args, prog_name="oraclelab", standalone_mode=False)
+    except OracleLabError as error:
+        print(f"oraclelab: error: {_one_line(str(error))}", file=sys.stderr)
+        return USER_ERROR
+    except typer.TyperException as error:
+        code = getattr(error, "exit_code", 1)
+        print(f"oraclelab: error: {_one_line(error.format_message())}", file=sys.stderr)
+        return USER_ERROR if code == USER_ERROR else code
+    except typer.Exit as stop:
+        return stop.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        print("oraclelab: interrupted; finished work is saved (rerun with --resume where offered).", file=sys.stderr)
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,24 @@
+"""Shared plumbing: run folders, atomic writes, progress bars, figures and seeds."""
+
+from oraclelab.runs._atomic import atomic_write_bytes, atomic_write_text, atomic_write_with
+from oraclelab.runs._figures import pyplot, save_figure
+from oraclelab.runs._progress import SILENT, ProgressReporter, progress_bar
+from oraclelab.runs._run_folder import RunFolder, read_json, to_plain
+from oraclelab.runs._seeding import as_generator, stream_generator, stream_seed
+
+__all__ = [
+    "RunFolder",
+    "read_json",
+    "to_plain",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_write_with",
+    "progress_bar",
+    "ProgressReporter",
+    "SILENT",
+    "pyplot",
+    "save_figure",
+    "as_generator",
+    "stream_generator",
+    "stream_seed",
+]

@@ -1,0 +1,38 @@
+"""Metric elicitation: recover a stakeholder's performance metric from pairwise preferences.
+
+Rates live in R^q (q = k*k - k off-diagonal confusion rates for k classes). An ``Oracle``
+answers which of two rate vectors it prefers; ``lpme`` elicits a linear metric's direction by
+searching spherical angles; ``elicit_quadratic`` (QME) runs LPME on q + 2 small spheres and
+solves for (a, B) of score(r) = <a, r> + 1/2 r'Br. Everything is batched over trials.
+"""
+
+from oraclelab.elicit._estimators import LinearMetricElicitor, QuadraticMetricElicitor
+from oraclelab.elicit._geometry import Sphere, angles_to_unit, n_rates, orthant_ranges, sign_test_directions, unit_to_angles
+from oraclelab.elicit._lpme import LPMEResult, classic_halvings, elicit_linear, lpme
+from oraclelab.elicit._metrics import QuadraticMetric, is_well_formed, random_metrics, random_spd_matrices, regularity_margins
+from oraclelab.elicit._oracles import Arcs, FlipNoise, HiddenMetricOracle, IndifferenceNoise, NoiseModel, Oracle
+from oraclelab.elicit._outputs import WorstCase, find_worst
+from oraclelab.elicit._qme import (
+    GradientCheck,
+    QMEResult,
+    check_gradients,
+    elicit_quadratic,
+    gradient_names,
+    qme_from_true_gradients,
+    solve_quadratic,
+    true_gradients,
+)
+from oraclelab.elicit._records import EstimateRecord, load_metrics_file, load_record
+from oraclelab.elicit._study import PUBLISHED_MEDIANS, StudyConfig, run_study
+
+__all__ = [
+    "n_rates", "Sphere", "angles_to_unit", "unit_to_angles", "orthant_ranges", "sign_test_directions",
+    "QuadraticMetric", "random_metrics", "random_spd_matrices", "is_well_formed", "regularity_margins",
+    "Oracle", "HiddenMetricOracle", "Arcs", "NoiseModel", "FlipNoise", "IndifferenceNoise",
+    "lpme", "elicit_linear", "LPMEResult", "classic_halvings",
+    "elicit_quadratic", "QMEResult", "solve_quadratic", "qme_from_true_gradients", "true_gradients",
+    "check_gradients", "GradientCheck", "gradient_names",
+    "LinearMetricElicitor", "QuadraticMetricElicitor",
+    "StudyConfig", "run_study", "PUBLISHED_MEDIANS",
+    "EstimateRecord", "load_record", "load_metrics_file", "find_worst", "WorstCase",
+]

@@ -1,7 +1,207 @@
-"""``oraclelab elicit ...`` commands (thin: parse options, call the library)."""
+"""``oraclelab elicit ...`` commands (thin: parse options, call the library, write the run folder)."""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import numpy as np
 import typer
 
 app = typer.Typer(help="Metric elicitation from pairwise preferences (LPME, QME).", no_args_is_help=True)
+
+
+class Formed(str, Enum):
+    well = "well"
+    ill = "ill"
+    both = "both"
+
+
+class Mode(str, Enum):
+    classic = "classic"
+    efficient = "efficient"
+
+
+def _default_out(command: str) -> Path:
+    return Path("runs") / f"elicit-{command}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def _noise(flip_prob: float, indifference: float):
+    from oraclelab.elicit._oracles import FlipNoise, IndifferenceNoise
+    from oraclelab.errors import ParameterError
+
+    if flip_prob and indifference:
+        raise ParameterError("Choose one noise model: --flip-prob or --indifference, not both.")
+    if flip_prob:
+        return FlipNoise(flip_prob)
+    if indifference:
+        return IndifferenceNoise(indifference)
+    return None
+
+
+FLIP = typer.Option(0.0, "--flip-prob", help="Noise: flip each answer with this probability (0 to 0.5).")
+BAND = typer.Option(0.0, "--indifference", help="Noise: answer at random when scores differ by less than this.")
+TOL = typer.Option(1e-2, "--tol", help="LPME angle tolerance.")
+MODE = typer.Option(Mode.classic, "--mode", help="LPME mode: the published 'classic' or the 'efficient' one.")
+
+
+def _print_rows(rows: list[dict], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from oraclelab.elicit._study import PUBLISHED_MEDIANS
+
+    table = Table(title=title)
+    for column in ("k", "formed", "trials", "comparisons", "seconds", "a_err med", "a_err p90",
+                   "B_err med", "B_err p90", "B_err max", "published med a / B"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        published = PUBLISHED_MEDIANS.get((row["classes"], row["well_formed"]))
+        table.add_row(
+            str(row["classes"]), "well" if row["well_formed"] else "ill", str(row["trials"]),
+            f"{row['comparisons_per_run']:,}", f"{row['seconds']:.2f}",
+            f"{row['a_err_median']:.4f}", f"{row['a_err_p90']:.4f}",
+            f"{row['B_err_median']:.4f}", f"{row['B_err_p90']:.4f}", f"{row['B_err_max']:.3g}",
+            f"{published[0]:.4f} / {published[1]:.4f}" if published else "",
+        )
+    console = Console()
+    console.width = max(console.width, 130)
+    console.print(table)
+
+
+@app.command()
+def study(
+    classes: List[int] = typer.Option([2, 3, 4, 5], "--classes", help="Numbers of classes k, e.g. --classes 2 3 4 5."),
+    trials: int = typer.Option(300, "--trials", help="Random metrics per configuration."),
+    tol: float = TOL,
+    formed: Formed = typer.Option(Formed.both, "--formed", help="Well-formed metrics, ill-formed ones, or both."),
+    mode: Mode = MODE,
+    seed: int = typer.Option(7, "--seed", help="Seed of the metrics (and of the noise)."),
+    flip_prob: float = FLIP,
+    indifference: float = BAND,
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-study-<time>)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue a study in --out, skipping finished configurations."),
+) -> None:
+    """Elicit random quadratic metrics for each (classes, well formed) configuration and summarise the errors."""
+    from oraclelab.elicit._outputs import write_figures, write_trial_table
+    from oraclelab.elicit._study import StudyConfig, run_study
+    from oraclelab.errors import RunError
+    from oraclelab.runs import RunFolder, progress_bar
+
+    config = StudyConfig(tuple(classes), trials, tol, formed.value, mode.value, seed, noise=_noise(flip_prob, indifference))
+    folder = RunFolder(out or _default_out("study"), resume=resume)
+    settings = {"command": "elicit study", **config.as_dict()}
+    if resume and (folder.path / "config.yaml").exists():
+        import yaml
+
+        previous = yaml.safe_load((folder.path / "config.yaml").read_text())
+        if previous != settings:
+            raise RunError(f"{folder.path}/config.yaml holds other settings; --resume needs the same options.")
+    folder.write_config(settings)
+    start = time.perf_counter()
+    with progress_bar("QME study", total=len(config.configurations())) as progress:
+        records = run_study(config, folder=folder, resume=resume, progress=progress)
+    seconds = time.perf_counter() - start
+    rows = [record.summary_row() for record in records]
+    write_trial_table(folder, records)
+    write_figures(folder, records)
+    folder.write_summary({"command": "elicit study", "config": config.as_dict(), "seconds": seconds, "rows": rows})
+    _print_rows(rows, f"QME study ({mode.value}, tol {tol:g}, seed {seed}): {seconds:.1f} s")
+    typer.echo(f"Run folder: {folder.path}")
+
+
+@app.command()
+def run(
+    metrics: Path = typer.Option(..., "--metrics", help="NPZ with 'a' [T, q], 'B' [T, q, q]; optional 'origin' [q], 'radius'."),
+    tol: float = TOL,
+    mode: Mode = MODE,
+    well_formed: bool = typer.Option(False, "--well-formed/--ill-formed", help="Declare the metrics well formed (enables clipping)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the noise."),
+    flip_prob: float = FLIP,
+    indifference: float = BAND,
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-run-<time>)."),
+) -> None:
+    """Elicit given hidden metrics and report the errors."""
+    from oraclelab.elicit._metrics import QuadraticMetric
+    from oraclelab.elicit._oracles import HiddenMetricOracle
+    from oraclelab.elicit._outputs import write_figures, write_trial_table
+    from oraclelab.elicit._qme import elicit_quadratic
+    from oraclelab.elicit._records import EstimateRecord, load_metrics_file, save_record
+    from oraclelab.runs import RunFolder, stream_generator
+
+    metric, sphere = load_metrics_file(metrics)
+    noise = _noise(flip_prob, indifference)
+    folder = RunFolder(out or _default_out("run"))
+    folder.write_config({"command": "elicit run", "metrics": str(metrics), "tol": tol, "mode": mode.value,
+                         "well_formed": well_formed, "seed": seed, "noise": None if noise is None else noise.describe()})
+    oracle = HiddenMetricOracle(QuadraticMetric(metric.a, metric.B), noise=noise, rng=stream_generator(seed, "noise"))
+    start = time.perf_counter()
+    result = elicit_quadratic(oracle, sphere, tol=tol, mode=mode.value, well_formed=well_formed)
+    record = EstimateRecord(Path(metrics).stem, metric, sphere, result, well_formed, time.perf_counter() - start)
+    save_record(folder, "estimates.npz", record)
+    write_trial_table(folder, [record])
+    write_figures(folder, [record])
+    row = record.summary_row()
+    folder.write_summary({"command": "elicit run", **row})
+    _print_rows([row], f"Elicited {metric.n_trials} metrics from {metrics}")
+    typer.echo(f"Run folder: {folder.path}")
+
+
+@app.command()
+def worst(run_dir: Path = typer.Option(..., "--run", help="A run folder of 'elicit study' or 'elicit run'.")) -> None:
+    """Dissect the trial with the largest B_err: gradient errors, inconsistencies, true-gradient QME."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from oraclelab.elicit._outputs import find_worst
+    from oraclelab.runs import RunFolder
+
+    case = find_worst(run_dir)
+    report = case.as_dict()
+    RunFolder(run_dir, overwrite=True).write_json("worst.json", report)
+    table = Table(title=f"Worst trial: {report['label']} #{report['trial']}  a_err {report['a_err']:.3g}  B_err {report['B_err']:.3g}")
+    table.add_column("gradient")
+    table.add_column("cosine distance to truth", justify="right")
+    table.add_column("inconsistent (> 1e-3)")
+    for name, distance in report["cosine_distance"].items():
+        table.add_row(name, f"{distance:.3g}", "yes" if name in report["inconsistencies"] else "")
+    console = Console()
+    console.print(table)
+    console.print(f"Recomputed from the true gradients: a_err {report['a_err_true_gradients']:.2e}, "
+                  f"B_err {report['B_err_true_gradients']:.2e}")
+    console.print(f"Written to {Path(run_dir) / 'worst.json'}")
+
+
+@app.command()
+def demo(
+    classes: int = typer.Option(2, "--classes", help="Number of classes k."),
+    tol: float = TOL,
+    mode: Mode = MODE,
+    seed: int = typer.Option(0, "--seed", help="Seed of the hidden metric."),
+) -> None:
+    """Elicit one random well-formed metric and print a, a_hat, B, B_hat and the errors."""
+    from rich.console import Console
+
+    from oraclelab.elicit._geometry import Sphere, n_rates
+    from oraclelab.elicit._metrics import random_metrics
+    from oraclelab.elicit._oracles import HiddenMetricOracle
+    from oraclelab.elicit._qme import elicit_quadratic
+    from oraclelab.runs import stream_generator
+
+    q = n_rates(classes)
+    sphere = Sphere.centred(q)
+    metric = random_metrics(1, q, well_formed=True, sphere=sphere, rng=stream_generator(seed, "demo"))
+    oracle = HiddenMetricOracle(metric)
+    result = elicit_quadratic(oracle, sphere, tol=tol, mode=mode.value, well_formed=True)
+    console = Console()
+    with np.printoptions(precision=4, suppress=True, linewidth=120):
+        console.print(f"k = {classes} classes, q = {q} rates, {int(result.comparisons[0]):,} comparisons ({mode.value})")
+        console.print(f"a     = {metric.a[0]}")
+        console.print(f"a_hat = {result.a[0]}")
+        console.print(f"B =\n{metric.B[0]}")
+        console.print(f"B_hat =\n{result.B[0]}")
+    console.print(f"a_err = ||a_hat - a|| = {np.linalg.norm(result.a[0] - metric.a[0]):.3g}   "
+                  f"B_err = ||B_hat - B||_F = {np.linalg.norm(result.B[0] - metric.B[0]):.3g}")

@@ -1,0 +1,61 @@
+"""Estimator-style wrappers (scikit-learn conventions) around ``elicit_linear`` and ``elicit_quadratic``.
+
+Parameters are stored unchanged by ``__init__``; ``fit(oracle, sphere)`` validates them, runs
+the functional core and sets learned attributes ending in ``_``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oraclelab.elicit._geometry import Sphere
+from oraclelab.elicit._lpme import elicit_linear
+from oraclelab.elicit._metrics import SMALL_RADIUS
+from oraclelab.elicit._oracles import Oracle
+from oraclelab.elicit._qme import elicit_quadratic
+
+__all__ = ["LinearMetricElicitor", "QuadraticMetricElicitor"]
+
+
+class LinearMetricElicitor:
+    """LPME as an estimator: ``fit`` sets ``normal_`` (T, q) and ``comparisons_`` (T,)."""
+
+    def __init__(self, *, tol: float = 1e-2, mode: str = "classic") -> None:
+        self.tol = tol
+        self.mode = mode
+
+    def fit(self, oracle: Oracle, sphere: Sphere) -> "LinearMetricElicitor":
+        result = elicit_linear(oracle, sphere, tol=self.tol, mode=self.mode)
+        self.normal_ = result.normals
+        self.comparisons_ = result.comparisons
+        return self
+
+    def score(self, rates: np.ndarray) -> np.ndarray:
+        """Elicited linear scores <normal_, r> of rates (T, ..., q) -> (T, ...)."""
+        r = np.asarray(rates, dtype=np.float64)
+        return np.einsum("t...q,tq->t...", r, self.normal_)
+
+
+class QuadraticMetricElicitor:
+    """QME as an estimator: ``fit`` sets ``a_``, ``B_``, ``gradients_`` and ``comparisons_``."""
+
+    def __init__(self, *, tol: float = 1e-2, mode: str = "classic", well_formed: bool = False,
+                 small_radius: float = SMALL_RADIUS) -> None:
+        self.tol = tol
+        self.mode = mode
+        self.well_formed = well_formed
+        self.small_radius = small_radius
+
+    def fit(self, oracle: Oracle, sphere: Sphere) -> "QuadraticMetricElicitor":
+        result = elicit_quadratic(oracle, sphere, tol=self.tol, mode=self.mode,
+                                  well_formed=self.well_formed, small_radius=self.small_radius)
+        self.a_, self.B_ = result.a, result.B
+        self.gradients_ = result.gradients
+        self.comparisons_ = result.comparisons
+        return self
+
+    def score(self, rates: np.ndarray) -> np.ndarray:
+        """Elicited scores <a_, r> + 1/2 r'B_r of rates (T, ..., q) -> (T, ...)."""
+        r = np.asarray(rates, dtype=np.float64)
+        quadratic = np.einsum("t...i,tij,t...j->t...", r, self.B_, r)
+        return np.einsum("t...q,tq->t...", r, self.a_) + 0.5 * quadratic

@@ -1,0 +1,204 @@
+"""Oracles answer pairwise preference queries between classifiers' rate vectors.
+
+Every oracle is batched over T trials: ``compare(r1, r2)`` takes arrays of shape
+(T, ..., q) and returns booleans of shape (T, ...), True where r1 is preferred (ties
+count as preferred). Every oracle counts the comparisons it answered, per trial.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+
+from oraclelab._validation import check_positive, check_probability
+from oraclelab.elicit._metrics import QuadraticMetric
+from oraclelab.errors import ParameterError
+from oraclelab.runs._seeding import as_generator
+
+__all__ = ["Arcs", "Oracle", "HiddenMetricOracle", "FlipNoise", "IndifferenceNoise", "NoiseModel"]
+
+
+@dataclass(frozen=True)
+class Arcs:
+    """Circles in rate space: point(t) = base + cos(t) cos_dir + sin(t) sin_dir.
+
+    LPME moves one spherical angle at a time, so all its queries lie on such circles; an
+    oracle that knows its metric can score a whole circle in closed form.
+
+    Attributes
+    ----------
+    base, cos_dir, sin_dir : ndarrays of shape (T, ..., q)
+    """
+
+    base: np.ndarray
+    cos_dir: np.ndarray
+    sin_dir: np.ndarray
+
+    def at(self, theta: np.ndarray) -> np.ndarray:
+        """Points at angles ``theta`` of shape (T, ..., n) -> (T, ..., n, q)."""
+        t = np.asarray(theta)[..., None]
+        return self.base[..., None, :] + np.cos(t) * self.cos_dir[..., None, :] + np.sin(t) * self.sin_dir[..., None, :]
+
+
+class NoiseModel(ABC):
+    """How a noisy stakeholder turns the true preference into an answer."""
+
+    @abstractmethod
+    def answer(self, preferred: np.ndarray, difference: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Noisy answers from true preferences and score differences (same shapes)."""
+
+    @abstractmethod
+    def describe(self) -> dict:
+        """Parameters as a plain dict, for configs and summaries."""
+
+
+@dataclass(frozen=True)
+class FlipNoise(NoiseModel):
+    """Each answer is flipped independently with probability ``p``."""
+
+    p: float
+
+    def __post_init__(self) -> None:
+        check_probability(self.p, "p", "FlipNoise", upper=0.5)
+
+    def answer(self, preferred, difference, rng):
+        return preferred ^ (rng.random(preferred.shape) < self.p)
+
+    def describe(self) -> dict:
+        return {"kind": "flip", "p": self.p}
+
+
+@dataclass(frozen=True)
+class IndifferenceNoise(NoiseModel):
+    """Answers are a fair coin when the scores differ by less than ``eps``."""
+
+    eps: float
+
+    def __post_init__(self) -> None:
+        check_positive(self.eps, "eps", "IndifferenceNoise")
+
+    def answer(self, preferred, difference, rng):
+        coin = rng.random(preferred.shape) < 0.5
+        return np.where(np.abs(difference) < self.eps, coin, preferred)
+
+    def describe(self) -> dict:
+        return {"kind": "indifference", "eps": self.eps}
+
+
+class Oracle(ABC):
+    """A batch of T judges answering ``compare(r1, r2)``; counts comparisons per trial."""
+
+    def __init__(self, n_trials: int, dim: int) -> None:
+        self.n_trials = int(n_trials)
+        self.dim = int(dim)
+        self.comparisons = np.zeros(self.n_trials, dtype=np.int64)
+
+    @abstractmethod
+    def _answer(self, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
+        """Answers for validated, broadcast rate arrays of shape (T, ..., q)."""
+
+    def compare(self, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
+        """True where ``r1`` is preferred to ``r2``; both of shape (T, ..., q) -> (T, ...)."""
+        r1, r2 = np.broadcast_arrays(np.asarray(r1, dtype=np.float64), np.asarray(r2, dtype=np.float64))
+        if r1.ndim < 2 or r1.shape[0] != self.n_trials or r1.shape[-1] != self.dim:
+            raise ParameterError(
+                f"compare() needs rate arrays of shape (T={self.n_trials}, ..., q={self.dim}). "
+                f"Got shape {r1.shape}."
+            )
+        answers = self._answer(r1, r2)
+        self._count(answers.shape)
+        return answers
+
+    def compare_on_arcs(self, arcs: Arcs, theta1: np.ndarray, theta2: np.ndarray) -> np.ndarray:
+        """Compare arc points at ``theta1`` with those at ``theta2``; shapes (T, ..., n) -> (T, ..., n)."""
+        return self.compare(arcs.at(theta1), arcs.at(theta2))
+
+    def compare_consecutive_on_arcs(self, arcs: Arcs, theta: np.ndarray) -> np.ndarray:
+        """Compare each arc point with the next: theta of shape (T, ..., n) -> (T, ..., n - 1)."""
+        return self.compare_on_arcs(arcs, theta[..., :-1], theta[..., 1:])
+
+    def _count(self, shape: tuple[int, ...]) -> None:
+        self.comparisons += int(np.prod(shape[1:], dtype=np.int64))
+
+    @property
+    def hidden_metric(self) -> QuadraticMetric | None:
+        """The metric behind the answers when the oracle is a simulation, else None."""
+        return None
+
+
+class HiddenMetricOracle(Oracle):
+    """A simulated stakeholder with a hidden quadratic metric, optionally noisy.
+
+    Parameters
+    ----------
+    metric : QuadraticMetric with T trials
+    noise : NoiseModel or None for exact answers
+    rng : seed or Generator for the noise
+    """
+
+    def __init__(self, metric: QuadraticMetric, *, noise: NoiseModel | None = None, rng=None) -> None:
+        if not isinstance(metric, QuadraticMetric):
+            raise ParameterError(f"HiddenMetricOracle needs a QuadraticMetric. Got {type(metric).__name__}.")
+        super().__init__(metric.n_trials, metric.dim)
+        self.metric = metric
+        self.noise = noise
+        self._rng = as_generator(rng)
+        self._arc_cache: tuple[Arcs, np.ndarray] | None = None
+
+    @property
+    def hidden_metric(self) -> QuadraticMetric:
+        return self.metric
+
+    def _decide(self, difference: np.ndarray) -> np.ndarray:
+        preferred = difference >= 0
+        if self.noise is not None:
+            preferred = self.noise.answer(preferred, difference, self._rng)
+        return preferred
+
+    def _answer(self, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
+        return self._decide(self.metric.score(r1) - self.metric.score(r2))
+
+    def compare_on_arcs(self, arcs: Arcs, theta1: np.ndarray, theta2: np.ndarray) -> np.ndarray:
+        """Closed-form comparisons along circles: the score is a trigonometric quadratic in t."""
+        coefficients = self._arc_coefficients(arcs)
+        return self._decide_and_count(_arc_score(coefficients, theta1) - _arc_score(coefficients, theta2))
+
+    def compare_consecutive_on_arcs(self, arcs: Arcs, theta: np.ndarray) -> np.ndarray:
+        """Closed-form comparisons of consecutive arc points, each point scored once."""
+        scores = _arc_score(self._arc_coefficients(arcs), theta)
+        return self._decide_and_count(scores[..., :-1] - scores[..., 1:])
+
+    def _decide_and_count(self, difference: np.ndarray) -> np.ndarray:
+        answers = self._decide(difference)
+        self._count(answers.shape)
+        return answers
+
+    def _arc_coefficients(self, arcs: Arcs) -> np.ndarray:
+        """Coefficients of cos t, sin t, cos^2 t, sin^2 t, cos t sin t, shape (5, T, ..., 1)."""
+        if self._arc_cache is not None and self._arc_cache[0] is arcs:
+            return self._arc_cache[1]
+        T, q = self.n_trials, self.dim
+        shape = arcs.base.shape[:-1]
+        base, v, w = (x.reshape(T, -1, q) for x in (arcs.base, arcs.cos_dir, arcs.sin_dir))
+        coefficients = np.zeros((5, T, base.shape[1]))
+        coefficients[0] = np.einsum("tq,tnq->tn", self.metric.a, v)
+        coefficients[1] = np.einsum("tq,tnq->tn", self.metric.a, w)
+        if self.metric.B is not None:
+            Bb, Bv, Bw = (x @ self.metric.B for x in (base, v, w))
+            coefficients[0] += np.einsum("tnq,tnq->tn", Bb, v)
+            coefficients[1] += np.einsum("tnq,tnq->tn", Bb, w)
+            coefficients[2] = 0.5 * np.einsum("tnq,tnq->tn", Bv, v)
+            coefficients[3] = 0.5 * np.einsum("tnq,tnq->tn", Bw, w)
+            coefficients[4] = np.einsum("tnq,tnq->tn", Bv, w)
+        coefficients = coefficients.reshape((5,) + shape + (1,))
+        self._arc_cache = (arcs, coefficients)
+        return coefficients
+
+
+def _arc_score(coefficients: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Score along an arc up to a constant, at angles ``theta`` of shape (T, ..., n)."""
+    c, s = np.cos(theta), np.sin(theta)
+    k_cos, k_sin, k_cos2, k_sin2, k_cross = coefficients
+    return c * (k_cos + k_cos2 * c + k_cross * s) + s * (k_sin + k_sin2 * s)

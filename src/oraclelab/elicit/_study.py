@@ -1,0 +1,141 @@
+"""The QME study: many random metrics per (classes, well formed) configuration.
+
+Each configuration draws its metrics from its own seed stream (so a study of k = 5 alone
+draws the same metrics as a study of k = 2..5), elicits them all in one lockstep batch and
+summarises the errors a_err = ||a_hat - a||_2 and B_err = ||B_hat - B||_F.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab.elicit._geometry import Sphere, n_rates
+from oraclelab.elicit._lpme import MODES
+from oraclelab.elicit._metrics import random_metrics
+from oraclelab.elicit._oracles import HiddenMetricOracle, NoiseModel
+from oraclelab.elicit._qme import elicit_quadratic
+from oraclelab.elicit._records import EstimateRecord, load_record, save_record
+from oraclelab.errors import ParameterError
+from oraclelab.runs._progress import SILENT, ProgressReporter
+from oraclelab.runs._run_folder import RunFolder
+from oraclelab.runs._seeding import stream_generator
+
+__all__ = ["StudyConfig", "run_study", "run_configuration", "configuration_label", "record_name", "PUBLISHED_MEDIANS"]
+
+FORMED = ("well", "ill", "both")
+
+#: Medians (a_err, B_err) of the published code at tol 1e-2, classic LPME, per (k, well formed);
+#: 300 trials for k = 2, 3 and 150 for k = 4, 5 (measured with the original scripts).
+PUBLISHED_MEDIANS: dict[tuple[int, bool], tuple[float, float]] = {
+    (2, True): (0.0015, 0.0027),
+    (3, True): (0.0034, 0.0140),
+    (4, True): (0.0047, 0.0285),
+    (5, True): (0.0054, 0.0530),
+    (2, False): (0.0015, 0.0030),
+    (3, False): (0.0048, 0.0194),
+    (4, False): (0.0083, 0.0683),
+    (5, False): (0.0119, 0.1182),
+}
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """What a QME study runs; validated on construction."""
+
+    classes: tuple[int, ...] = (2, 3, 4, 5)
+    trials: int = 300
+    tol: float = 1e-2
+    formed: str = "both"
+    mode: str = "classic"
+    seed: int = 7
+    radius: float = 1.0
+    noise: NoiseModel | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        owner = "elicit study"
+        if not self.classes:
+            raise ParameterError(f"The 'classes' parameter of {owner} needs at least one number of classes.")
+        for k in self.classes:
+            check_int_at_least(k, "classes", owner, 2)
+        object.__setattr__(self, "classes", tuple(int(k) for k in self.classes))
+        check_int_at_least(self.trials, "trials", owner, 1)
+        check_positive(self.tol, "tol", owner)
+        check_positive(self.radius, "radius", owner)
+        check_choice(self.formed, "formed", owner, FORMED)
+        check_choice(self.mode, "mode", owner, MODES)
+        check_int_at_least(self.seed, "seed", owner, 0)
+
+    def configurations(self) -> list[tuple[int, bool]]:
+        """(classes, well_formed) pairs in run order."""
+        kinds = {"well": (True,), "ill": (False,), "both": (True, False)}[self.formed]
+        return [(k, well) for k in self.classes for well in kinds]
+
+    def as_dict(self) -> dict:
+        return {
+            "classes": list(self.classes),
+            "trials": self.trials,
+            "tol": self.tol,
+            "formed": self.formed,
+            "mode": self.mode,
+            "seed": self.seed,
+            "radius": self.radius,
+            "noise": None if self.noise is None else self.noise.describe(),
+        }
+
+
+def configuration_label(classes: int, well_formed: bool) -> str:
+    """File-name-safe label of a configuration, e.g. 'k3-well'."""
+    return f"k{classes}-{'well' if well_formed else 'ill'}"
+
+
+def run_configuration(
+    config: StudyConfig, classes: int, well_formed: bool, *, progress: ProgressReporter = SILENT
+) -> EstimateRecord:
+    """Draw the configuration's metrics and elicit them all in one lockstep batch."""
+    q = n_rates(classes)
+    sphere = Sphere.centred(q, config.radius)
+    progress.describe(f"k={classes} {'well' if well_formed else 'ill'}-formed: drawing metrics")
+    metric = random_metrics(
+        config.trials, q, well_formed=well_formed, sphere=sphere,
+        rng=stream_generator(config.seed, "metrics", classes, well_formed),
+    )
+    oracle = HiddenMetricOracle(
+        metric, noise=config.noise, rng=stream_generator(config.seed, "noise", classes, well_formed)
+    )
+    progress.describe(f"k={classes} {'well' if well_formed else 'ill'}-formed: eliciting {config.trials} metrics")
+    start = time.perf_counter()
+    result = elicit_quadratic(oracle, sphere, tol=config.tol, mode=config.mode, well_formed=well_formed)
+    seconds = time.perf_counter() - start
+    return EstimateRecord(configuration_label(classes, well_formed), metric, sphere, result, well_formed, seconds)
+
+
+def record_name(classes: int, well_formed: bool) -> str:
+    """File name of a configuration's estimates inside a study's run folder."""
+    return f"estimates_{configuration_label(classes, well_formed)}.npz"
+
+
+def run_study(
+    config: StudyConfig,
+    *,
+    folder: RunFolder | None = None,
+    resume: bool = False,
+    progress: ProgressReporter = SILENT,
+) -> list[EstimateRecord]:
+    """Run every configuration of the study; with a folder, save each one as it finishes.
+
+    With ``resume``, configurations already saved in the folder are loaded, not rerun.
+    """
+    records = []
+    for classes, well_formed in config.configurations():
+        name = record_name(classes, well_formed)
+        if folder is not None and resume and (folder.path / name).exists():
+            record = load_record(folder.path / name)
+        else:
+            record = run_configuration(config, classes, well_formed, progress=progress)
+            if folder is not None:
+                save_record(folder, name, record)
+        records.append(record)
+        progress.advance()
+    return records

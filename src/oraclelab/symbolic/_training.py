@@ -1,0 +1,279 @@
+"""Train a critic to tell library formulas from random-network latents.
+
+Each epoch is one Adam step on fresh functions; held-out accuracy is measured on a
+fixed set never trained on. A run folder receives ``config.yaml``, ``metrics.csv``,
+``critic.pt`` + ``critic.json``, ``summary.json``, figures and ``checkpoint.pt``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+
+from oraclelab.errors import RunError
+from oraclelab.runs import RunFolder, progress_bar
+from oraclelab.symbolic._training_checkpoint import (
+    CHECKPOINT_NAME,
+    TrainingProgress,
+    load_checkpoint,
+    restore,
+    save_checkpoint,
+)
+from oraclelab.symbolic._training_config import RESUMABLE_FIELDS, CriticTrainingConfig
+from oraclelab.symbolic._training_data import FunctionSampler, LabelledFunctions, torch_generator
+from oraclelab.symbolic.critics import Critic, critic_config, critic_from_config, critic_loss
+
+logger = logging.getLogger(__name__)
+
+METRIC_COLUMNS = ("epoch", "seconds", "loss", "train_acc", "heldout_acc", "grad_norm")
+#: a checkpoint is written at a metrics row once this many wall seconds passed since the last.
+CHECKPOINT_SECONDS = 30.0
+EVAL_CHUNK = 256
+
+
+def as_config(config: CriticTrainingConfig | Mapping[str, Any]) -> CriticTrainingConfig:
+    """Accept a config object or a mapping of its fields."""
+    return config if isinstance(config, CriticTrainingConfig) else CriticTrainingConfig.from_dict(config)
+
+
+def accuracy(real_scores: torch.Tensor, fake_scores: torch.Tensor, threshold: float | torch.Tensor) -> torch.Tensor:
+    """Share of real scores above ``threshold`` and fake scores at or below it (a 0-d Tensor)."""
+    correct = (real_scores > threshold).sum() + (fake_scores <= threshold).sum()
+    return correct / (real_scores.numel() + fake_scores.numel())
+
+
+@torch.no_grad()
+def score(critic: Critic, functions, points: torch.Tensor) -> torch.Tensor:
+    """Critic scores (B,) of a FunctionBatch, in chunks to bound memory."""
+    chunks = [critic(functions.values[i:i + EVAL_CHUNK], functions.gradients[i:i + EVAL_CHUNK], points)
+              for i in range(0, len(functions), EVAL_CHUNK)]
+    return torch.cat(chunks)
+
+
+def heldout_accuracy(critic: Critic, heldout: LabelledFunctions, points: torch.Tensor, threshold: float) -> float:
+    """Accuracy on a labelled set; for WGAN scores ``threshold`` comes from training batches."""
+    critic.eval()
+    result = accuracy(score(critic, heldout.real, points), score(critic, heldout.fake, points), threshold).item()
+    critic.train()
+    return result
+
+
+@dataclass
+class CriticSetup:
+    """Everything a run builds before its first step."""
+
+    config: CriticTrainingConfig
+    critic: Critic
+    optimizer: torch.optim.Optimizer
+    sampler: FunctionSampler
+    points: torch.Tensor
+    heldout: LabelledFunctions
+    generator: torch.Generator
+
+
+def build_setup(config: CriticTrainingConfig, *, device: torch.device | str = "cpu") -> CriticSetup:
+    """Load the library and points, build the critic, optimizer and the held-out set."""
+    from oraclelab.symbolic import FunctionLibrary, parse_points
+
+    library = FunctionLibrary.load(config.library)
+    points = parse_points(config.points, generator=torch_generator(config.seed, "points"))
+    if points.shape[-1] != library.n_inputs:
+        raise RunError(f"The points {config.points!r} have {points.shape[-1]} coordinates but library "
+                       f"{config.library!r} takes {library.n_inputs} inputs.")
+    described = critic_config(config.critic, points.shape[0], points.shape[-1], **config.critic_hyper)
+    critic = critic_from_config(described, generator=torch_generator(config.seed, "critic"), device=device)
+    optimizer = torch.optim.Adam(critic.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    sampler = FunctionSampler(library, points, config.network, device=device)
+    heldout = sampler.labelled(config.heldout_size // 2, torch_generator(config.seed, "heldout"))
+    return CriticSetup(config, critic, optimizer, sampler, points.to(device), heldout,
+                       torch_generator(config.seed, "train"))
+
+
+def train_step(setup: CriticSetup) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One Adam step on fresh data; returns (loss, train accuracy, gradient norm, threshold), 0-d Tensors."""
+    config, critic = setup.config, setup.critic
+    real = setup.sampler.real(config.batch, setup.generator)
+    fake = setup.sampler.fake(config.batch, setup.generator)
+    loss, real_scores, fake_scores = critic_loss(config.loss, critic, real, fake, setup.points, gp=config.gp,
+                                                 generator=setup.generator)
+    setup.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    grad_norm = torch.nn.utils.clip_grad_norm_(critic.parameters(), math.inf)
+    setup.optimizer.step()
+    with torch.no_grad():
+        if config.loss == "bce":
+            threshold = torch.zeros((), device=real_scores.device)
+        else:
+            threshold = 0.5 * (real_scores.mean() + fake_scores.mean())
+        train_acc = accuracy(real_scores, fake_scores, threshold)
+    return loss.detach(), train_acc, grad_norm.detach(), threshold
+
+
+class _Window:
+    """Running sums of step statistics between two metrics rows (kept on the device)."""
+
+    def __init__(self) -> None:
+        self.sums: torch.Tensor | None = None
+        self.count = 0
+
+    def add(self, *stats: torch.Tensor) -> None:
+        stacked = torch.stack([s.float() for s in stats])
+        self.sums = stacked if self.sums is None else self.sums + stacked
+        self.count += 1
+
+    def means(self) -> list[float]:
+        values = (self.sums / self.count).tolist()
+        self.sums, self.count = None, 0
+        return values
+
+
+def _resume(setup: CriticSetup, path: Path) -> TrainingProgress:
+    checkpoint = load_checkpoint(path)
+    saved = CriticTrainingConfig.from_dict(checkpoint["config"])
+    changed = saved.differences(setup.config, ignore=RESUMABLE_FIELDS)
+    if changed:
+        raise RunError(f"{path}: cannot resume with a different {changed[0]!r} "
+                       f"(saved {saved.to_dict()[changed[0]]!r}); only {', '.join(RESUMABLE_FIELDS)} may change.")
+    return restore(checkpoint, critic=setup.critic, optimizer=setup.optimizer, generator=setup.generator)
+
+
+def _stop_reason(config: CriticTrainingConfig, progress: TrainingProgress) -> str | None:
+    if progress.rows and progress.rows[-1]["heldout_acc"] >= config.target_accuracy:
+        return "target"
+    if progress.epoch >= config.max_epochs:
+        return "max_epochs"
+    if config.max_seconds is not None and progress.wall_seconds >= config.max_seconds:
+        return "max_seconds"
+    return None
+
+
+def run_training(setup: CriticSetup, progress: TrainingProgress, *, on_row=None, show_progress: bool | None = None
+                 ) -> tuple[TrainingProgress, str]:
+    """Step until a stopping rule fires; ``on_row(progress)`` runs after each metrics row.
+
+    Returns the progress and the reason training stopped (``"target"``, ``"max_epochs"``
+    or ``"max_seconds"``).
+    """
+    config = setup.config
+    window = _Window()
+    threshold = torch.tensor(progress.threshold)
+    wall_start = time.perf_counter() - progress.wall_seconds
+    with progress_bar(f"critic {config.critic}/{config.loss}", config.max_epochs, enabled=show_progress) as bar:
+        bar.advance(progress.epoch)
+        while (reason := _stop_reason(config, progress)) is None:
+            train_start = time.perf_counter()
+            steps = 0
+            while True:
+                loss, train_acc, grad_norm, threshold = train_step(setup)
+                window.add(loss, train_acc, grad_norm)
+                steps += 1
+                wall = time.perf_counter() - wall_start
+                epoch = progress.epoch + steps
+                if (epoch % config.eval_every == 0 or epoch >= config.max_epochs
+                        or (config.max_seconds is not None and wall >= config.max_seconds)):
+                    break
+            mean_loss, mean_acc, mean_norm = window.means()  # synchronises the device
+            progress.seconds += time.perf_counter() - train_start
+            progress.epoch = epoch
+            progress.threshold = float(threshold)
+            heldout = heldout_accuracy(setup.critic, setup.heldout, setup.points, progress.threshold)
+            progress.rows.append({"epoch": epoch, "seconds": progress.seconds, "loss": mean_loss,
+                                  "train_acc": mean_acc, "heldout_acc": heldout, "grad_norm": mean_norm})
+            progress.wall_seconds = time.perf_counter() - wall_start
+            bar.advance(steps)
+            bar.describe(f"critic {config.critic}/{config.loss} held-out {heldout:.3f}")
+            if on_row is not None:
+                on_row(progress)
+    return progress, reason
+
+
+def _summary(config: CriticTrainingConfig, progress: TrainingProgress, reason: str) -> dict[str, Any]:
+    hit = next((row for row in progress.rows if row["heldout_acc"] >= config.target_accuracy), None)
+    return {
+        "heldout_accuracy": progress.rows[-1]["heldout_acc"],
+        "best_heldout_accuracy": max(row["heldout_acc"] for row in progress.rows),
+        "target_accuracy": config.target_accuracy,
+        "seconds_to_target": hit["seconds"] if hit else None,
+        "epochs_to_target": hit["epoch"] if hit else None,
+        "seconds": progress.seconds,
+        "wall_seconds": progress.wall_seconds,
+        "epochs": progress.epoch,
+        "stopped": reason,
+        "threshold": progress.threshold,
+        "seconds_note": "seconds exclude held-out evaluation and file writes; wall_seconds include them",
+    }
+
+
+def train_critic(config: CriticTrainingConfig | Mapping[str, Any], out_dir: str | Path, *, resume: bool = False,
+                 device: torch.device | str = "cpu", show_progress: bool | None = None,
+                 figures: bool = True) -> dict[str, Any]:
+    """Train a critic and write its run folder; return the summary.
+
+    Parameters
+    ----------
+    config : a :class:`CriticTrainingConfig` or a mapping of its fields.
+    out_dir : run folder. With ``resume=True`` training continues from its
+        ``checkpoint.pt`` (budgets and the target may change, nothing else), giving the
+        same metrics as an uninterrupted run.
+    device : where the critic trains; data is drawn on the CPU, so a seed gives the
+        same functions on every device.
+    """
+    config = as_config(config)
+    run = RunFolder(out_dir, resume=resume)
+    setup = build_setup(config, device=device)
+    checkpoint_path = run.file(CHECKPOINT_NAME)
+    progress = _resume(setup, checkpoint_path) if resume and checkpoint_path.exists() else TrainingProgress()
+    run.write_config({**config.to_dict(), "device": str(device)})
+    last_save = [progress.wall_seconds]
+
+    def save(state: TrainingProgress) -> None:
+        save_checkpoint(checkpoint_path, config=config.to_dict(), critic=setup.critic, optimizer=setup.optimizer,
+                        generator=setup.generator, progress=state)
+        run.write_csv("metrics.csv", state.rows, METRIC_COLUMNS)
+        last_save[0] = state.wall_seconds
+
+    def on_row(state: TrainingProgress) -> None:
+        if state.wall_seconds - last_save[0] >= CHECKPOINT_SECONDS:
+            save(state)
+
+    progress, reason = run_training(setup, progress, on_row=on_row, show_progress=show_progress)
+    save(progress)
+    write_critic(run, setup.critic)
+    summary = _summary(config, progress, reason)
+    run.write_summary(summary)
+    if figures:
+        from oraclelab.symbolic._training_figures import write_training_figures
+
+        write_training_figures(run, progress.rows, setup.sampler.points, setup.heldout)
+    logger.info("critic %s/%s: held-out %.4f after %d epochs (%s)", config.critic, config.loss,
+                summary["heldout_accuracy"], progress.epoch, reason)
+    return summary
+
+
+def write_critic(run: RunFolder, critic: Critic) -> None:
+    """``critic.pt`` (state_dict only) and ``critic.json`` (the config that rebuilds it)."""
+    buffer = io.BytesIO()
+    torch.save({name: tensor.cpu() for name, tensor in critic.state_dict().items()}, buffer)
+    run.write_bytes("critic.pt", buffer.getvalue())
+    run.write_json("critic.json", critic.config)
+
+
+def load_critic(run_dir: str | Path, *, device: torch.device | str = "cpu") -> Critic:
+    """Rebuild the critic saved in ``run_dir`` (``critic.json`` + ``critic.pt``)."""
+    run_dir = Path(run_dir)
+    from oraclelab.runs import read_json
+
+    critic = critic_from_config(read_json(run_dir / "critic.json"), device=device)
+    try:
+        state = torch.load(run_dir / "critic.pt", map_location=device, weights_only=True)
+    except FileNotFoundError:
+        raise RunError(f"{run_dir / 'critic.pt'}: file not found.") from None
+    critic.load_state_dict(state)
+    return critic

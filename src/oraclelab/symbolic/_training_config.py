@@ -1,0 +1,95 @@
+"""The validated configuration of one critic-training run (round-trips through YAML/JSON)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab.errors import ParameterError
+from oraclelab.symbolic._random_networks import ACTIVATIONS, RandomNetworkConfig
+
+OWNER = "train_critic"
+CRITIC_NAMES = ("mlp", "stack", "embed", "conv", "set")
+LOSS_NAMES = ("bce", "wgan-gp")
+#: fields that may change when a run is resumed (budgets and stopping rules).
+RESUMABLE_FIELDS = ("target_accuracy", "max_epochs", "max_seconds")
+
+
+@dataclass(frozen=True)
+class CriticTrainingConfig:
+    """Everything that defines a critic-training run; one ``seed`` drives all randomness.
+
+    An "epoch" is one Adam step on a fresh batch of ``batch`` real and ``batch`` fake
+    functions. Held-out accuracy is measured every ``eval_every`` epochs on
+    ``heldout_size`` functions (half real, half fake) drawn once from their own stream.
+    Training stops when held-out accuracy reaches ``target_accuracy``, after
+    ``max_epochs``, or once ``max_seconds`` of wall-clock time have passed.
+    """
+
+    library: str = "F11"
+    points: str = "grid:-3:3:700"
+    critic: str = "mlp"
+    critic_hyper: dict = field(default_factory=dict)
+    loss: str = "bce"
+    gp: float = 10.0
+    network_depth: int = 2
+    network_width: int = 32
+    network_activation: str = "relu"
+    network_latent_width: int = 3
+    batch: int = 64
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    target_accuracy: float = 0.99
+    max_epochs: int = 10_000
+    max_seconds: float | None = None
+    eval_every: int = 25
+    heldout_size: int = 1000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_choice(self.critic, "critic", OWNER, CRITIC_NAMES)
+        check_choice(self.loss, "loss", OWNER, LOSS_NAMES)
+        check_choice(self.network_activation, "network_activation", OWNER, tuple(ACTIVATIONS))
+        for name in ("network_width", "network_latent_width", "batch", "max_epochs", "eval_every"):
+            check_int_at_least(getattr(self, name), name, OWNER, 1)
+        check_int_at_least(self.network_depth, "network_depth", OWNER, 0)
+        check_int_at_least(self.heldout_size, "heldout_size", OWNER, 2)
+        check_int_at_least(self.seed, "seed", OWNER, 0)
+        check_positive(self.lr, "lr", OWNER)
+        if self.max_seconds is not None:
+            check_positive(self.max_seconds, "max_seconds", OWNER)
+        for name in ("gp", "weight_decay"):
+            if not float(getattr(self, name)) >= 0:
+                raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
+        if not 0.0 < float(self.target_accuracy) <= 1.0:
+            raise ParameterError(
+                f"The 'target_accuracy' parameter of {OWNER} must be in (0, 1]. Got {self.target_accuracy!r} instead."
+            )
+        if not isinstance(self.critic_hyper, Mapping):
+            raise ParameterError(f"The 'critic_hyper' parameter of {OWNER} must be a mapping. Got {self.critic_hyper!r}.")
+
+    @property
+    def network(self) -> RandomNetworkConfig:
+        """The random-network ("fake") architecture."""
+        return RandomNetworkConfig(self.network_depth, self.network_width, self.network_activation,
+                                   self.network_latent_width)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: (dict(v) if isinstance(v := getattr(self, f.name), Mapping) else v)
+                for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "CriticTrainingConfig":
+        """Build from a mapping, refusing unknown keys with a message naming them."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ParameterError(f"{OWNER} has no parameter {unknown[0]!r}; known: {', '.join(sorted(names))}.")
+        return cls(**data)
+
+    def differences(self, other: "CriticTrainingConfig", *, ignore: tuple[str, ...] = ()) -> list[str]:
+        """Names of fields whose values differ, apart from ``ignore``."""
+        mine, theirs = self.to_dict(), other.to_dict()
+        return [name for name in mine if name not in ignore and mine[name] != theirs[name]]

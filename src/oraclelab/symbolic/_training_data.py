@@ -1,0 +1,72 @@
+"""Where a critic's training data comes from: library formulas ("real") and random
+network latents ("fake"), drawn fresh on a fixed point set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from oraclelab.runs import stream_seed
+from oraclelab.symbolic._random_networks import RandomNetworkConfig, random_network_functions
+from oraclelab.symbolic.critics import FunctionBatch
+
+
+def torch_generator(seed: int, *keys: object) -> torch.Generator:
+    """A CPU ``torch.Generator`` for the stream named by ``keys`` under ``seed``."""
+    state = stream_seed(seed, *keys).generate_state(2, dtype=np.uint32)
+    return torch.Generator().manual_seed(int(state[0]) << 32 | int(state[1]))
+
+
+@dataclass(frozen=True)
+class LabelledFunctions:
+    """Real and fake functions on the same points.
+
+    Attributes
+    ----------
+    real, fake : FunctionBatch with values (n, P) and gradients (n, P, d).
+    """
+
+    real: FunctionBatch
+    fake: FunctionBatch
+
+    def to(self, device: torch.device | str) -> "LabelledFunctions":
+        return LabelledFunctions(self.real.to(device), self.fake.to(device))
+
+    def features_and_labels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Values as a feature matrix (2n, P) and labels (2n,), 1 for real, for scikit-learn."""
+        values = torch.cat([self.real.values, self.fake.values]).cpu().numpy().astype(np.float64)
+        labels = np.r_[np.ones(len(self.real)), np.zeros(len(self.fake))].astype(np.int64)
+        return values, labels
+
+
+class FunctionSampler:
+    """Draws real functions from ``library`` and fake ones from random networks on ``points``.
+
+    Parameters
+    ----------
+    library : a ``FunctionLibrary`` (anything with ``sample(n, points, generator)``).
+    points : Tensor of shape (P, d) on the CPU; samples are drawn there (so a seed gives
+        the same data on every device) and moved to ``device``.
+    network : the random-network architecture.
+    """
+
+    def __init__(self, library, points: torch.Tensor, network: RandomNetworkConfig, *,
+                 device: torch.device | str = "cpu") -> None:
+        self.library = library
+        self.points = points
+        self.network = network
+        self.device = torch.device(device)
+
+    def real(self, n: int, generator: torch.Generator) -> FunctionBatch:
+        sample = self.library.sample(n, self.points, generator)
+        return FunctionBatch(sample.values, sample.gradients).to(self.device)
+
+    def fake(self, n: int, generator: torch.Generator) -> FunctionBatch:
+        values, gradients = random_network_functions(n, self.points, self.network, generator=generator)
+        return FunctionBatch(values, gradients).to(self.device)
+
+    def labelled(self, n_each: int, generator: torch.Generator) -> LabelledFunctions:
+        """``n_each`` real then ``n_each`` fake functions."""
+        return LabelledFunctions(self.real(n_each, generator), self.fake(n_each, generator))

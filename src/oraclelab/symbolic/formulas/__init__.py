@@ -1,0 +1,51 @@
+"""Formula templates: whitelisted parsing, expression trees, derivatives, torch and sympy.
+
+``parse_template`` and the tree are pure Python; ``CompiledTemplate`` and the derivative
+check load torch, ``to_sympy`` loads sympy, each on first access.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._derivative import differentiate
+from ._parse import MAX_DEPTH, MAX_LENGTH, parse_expression
+from ._template import Template, parse_template
+from ._tree import Binary, Call, Coef, Const, Input, Neg, Node
+
+_LAZY: dict[str, str] = {
+    "compile_tree": "._torch",
+    "CompiledTemplate": "._torch",
+    "sample_coefficients": "._torch",
+    "DerivativeMismatchWarning": "._check",
+    "mismatched_derivatives": "._check",
+    "check_derivatives": "._check",
+    "to_sympy": "._sympy",
+}
+
+__all__ = [
+    "Binary",
+    "Call",
+    "Coef",
+    "Const",
+    "Input",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "Neg",
+    "Node",
+    "Template",
+    "differentiate",
+    "parse_expression",
+    "parse_template",
+    *sorted(_LAZY),
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -27,15 +27,39 @@ app.add_typer(symbolic_app, name="symbolic")
 
 USER_ERROR = 2
 
+#: Options that take several values after one flag (``--classes 2 3 4 5``), per command name.
+VARIADIC_OPTIONS = {"study": ("--classes",)}
+
 
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+def expand_variadic(args: Sequence[str]) -> list[str]:
+    """Rewrite ``--opt a b c`` as ``--opt a --opt b --opt c`` for the variadic options.
+
+    Click options take one value per flag; the documented commands use the shorter form.
+    """
+    expanded: list[str] = []
+    variadic: tuple[str, ...] = ()
+    current: str | None = None
+    for token in args:
+        variadic = VARIADIC_OPTIONS.get(token, variadic) if current is None else variadic
+        if token in variadic:
+            current = token
+            continue
+        if current is not None and not token.startswith("-"):
+            expanded += [current, token]
+            continue
+        current = None
+        expanded.append(token)
+    return expanded
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (0 ok, 2 user error)."""
     command = typer.main.get_command(app)
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = expand_variadic(sys.argv[1:] if argv is None else argv)
     try:
         result = command.main(args=args, prog_name="oraclelab", standalone_mode=False)
     except OracleLabError as error:

@@ -104,7 +104,8 @@ def unit_to_angles(unit: np.ndarray) -> np.ndarray:
     tail_norm = np.sqrt(tail_sq[..., 1:])
     angles = np.arctan2(tail_norm, x[..., :-1])
     last = np.arctan2(x[..., -1], x[..., -2])
-    angles[..., -1] = np.mod(last, 2 * math.pi)
+    last = np.where(last < 0, last + 2 * math.pi, last)
+    angles[..., -1] = np.where(last >= 2 * math.pi, 0.0, last)  # -0.0 rounds up to 2 pi
     return angles
 
 

@@ -14,20 +14,21 @@ __all__ = ["plot_error_histograms", "plot_errors_vs_classes"]
 
 
 def plot_error_histograms(records: Sequence[EstimateRecord], path: str | Path) -> Path:
-    """Histograms of a_err and B_err (log-spaced bins), one row of panels per batch of trials."""
+    """Histograms of log10 a_err and log10 B_err, one row of panels per batch of trials."""
     plt = pyplot()
-    figure, axes = plt.subplots(len(records), 2, figsize=(9, 2.4 * len(records)), squeeze=False)
+    height = 2.2 * len(records)
+    figure, axes = plt.subplots(len(records), 2, figsize=(9, height), squeeze=False)
     for row, record in zip(axes, records):
         for axis, (name, errors) in zip(row, (("a_err", record.a_err), ("B_err", record.B_err))):
-            positive = np.clip(errors, 1e-12, None)
-            bins = np.logspace(np.log10(positive.min()), np.log10(positive.max()) + 1e-9, 30)
-            axis.hist(positive, bins=bins, color="#3b75af", edgecolor="white")
-            axis.axvline(np.median(positive), color="#c03d3e")
-            axis.set_xscale("log")
-            axis.set_title(f"{record.label} ({record.metric.n_trials} trials): {name}, median {np.median(positive):.2g}",
+            logs = np.log10(np.clip(errors, 1e-12, None))
+            counts, edges = np.histogram(logs, bins=30)
+            axis.stairs(counts, edges, fill=True, color="#3b75af")
+            axis.axvline(np.median(logs), color="#c03d3e")
+            axis.set_title(f"{record.label} ({record.metric.n_trials} trials): {name}, median {np.median(errors):.2g}",
                            fontsize=9)
-            axis.set_ylabel("trials")
-    figure.tight_layout()
+            axis.set_xlabel(f"log10 {name}", fontsize=8)
+            axis.set_ylabel("trials", fontsize=8)
+    figure.subplots_adjust(top=1 - 0.35 / height, bottom=0.5 / height, hspace=0.9, wspace=0.25)
     return save_figure(figure, path)
 
 
@@ -36,14 +37,14 @@ def plot_errors_vs_classes(rows: Sequence[dict], path: str | Path) -> Path:
     plt = pyplot()
     figure, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for axis, name in zip(axes, ("a_err", "B_err")):
-        for well, colour in ((True, "#3b75af"), (False, "#c03d3e")):
+        for well, colour, shift in ((True, "#3b75af", -0.04), (False, "#c03d3e", 0.04)):
             chosen = sorted((r for r in rows if r["well_formed"] == well and r["classes"]), key=lambda r: r["classes"])
             if not chosen:
                 continue
             k = np.array([r["classes"] for r in chosen])
             median = np.array([r[f"{name}_median"] for r in chosen])
             p90 = np.array([r[f"{name}_p90"] for r in chosen])
-            axis.errorbar(k, median, yerr=[np.zeros_like(median), p90 - median], marker="o", capsize=3,
+            axis.errorbar(k + shift, median, yerr=[np.zeros_like(median), p90 - median], marker="o", capsize=3,
                           color=colour, label=f"{'well' if well else 'ill'} formed (median, p90)")
         axis.set_yscale("log")
         axis.set_xlabel("classes k")
@@ -51,4 +52,5 @@ def plot_errors_vs_classes(rows: Sequence[dict], path: str | Path) -> Path:
         axis.set_xticks(sorted({r["classes"] for r in rows if r["classes"]}))
         axis.legend(frameon=False, fontsize=8)
     figure.suptitle("QME elicitation error against the number of classes")
+    figure.subplots_adjust(bottom=0.15, wspace=0.3)
     return save_figure(figure, path)

@@ -21,6 +21,6 @@ def save_figure(figure, path: str | Path, *, dpi: int = 120) -> Path:
     from oraclelab.runs._atomic import atomic_write_bytes
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=dpi)
     pyplot().close(figure)
     return atomic_write_bytes(path, buffer.getvalue())

@@ -38,6 +38,13 @@ class LibrarySample:
     template_ids: torch.Tensor
 
 
+def _check_n_inputs(n_inputs: int | None) -> None:
+    if n_inputs is not None and (not isinstance(n_inputs, int) or isinstance(n_inputs, bool) or n_inputs < 1):
+        raise ParameterError(
+            f"The 'n_inputs' parameter of FunctionLibrary must be an int >= 1 or None. Got {n_inputs!r} instead."
+        )
+
+
 def _builtin_folder() -> Traversable:
     return resources.files("oraclelab.symbolic") / "libraries"
 
@@ -67,11 +74,17 @@ class FunctionLibrary:
     name : str
     mismatched_derivatives : list of tuple (int, int)
         ``(template index, input column)`` of each written derivative that disagreed with
-        the automatic one (a :class:`DerivativeMismatchWarning` was issued); the automatic
-        derivatives are used throughout.
+        the automatic one (a :class:`DerivativeMismatchWarning` was issued).
+
+    Notes
+    -----
+    Gradients are always the exact symbolic derivatives of each template's value. Written
+    derivatives (``value;d/dx0;d/dx1`` lines, symrep style) are only checked against them
+    at load time; a line may give fewer than d of them.
     """
 
     def __init__(self, templates: list[Template], *, n_inputs: int | None = None, name: str = "library") -> None:
+        _check_n_inputs(n_inputs)
         if not templates:
             raise ParameterError(f"function library {name!r} has no templates")
         needed = max(t.min_inputs for t in templates)
@@ -100,6 +113,7 @@ class FunctionLibrary:
         Empty lines and lines starting with ``#`` are skipped; line numbers in errors count
         every line.
         """
+        _check_n_inputs(n_inputs)
         templates = [
             parse_template(text.strip(), n_inputs=n_inputs, source=source, line=number)
             for number, text in enumerate(lines, start=1)

@@ -98,7 +98,7 @@ class _Parser:
             raise self.error("empty formula")
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SyntaxWarning)  # e.g. "invalid decimal literal"
+                warnings.simplefilter("ignore")  # e.g. "invalid decimal literal": the text is rejected or fine
                 tree = ast.parse(text, mode="eval")
         except SyntaxError as exc:
             # offset 0 means "at the end of the input"

@@ -18,7 +18,8 @@ from ._tree import Binary, Call, Coef, Const, Input, Neg, Node
 
 __all__ = ["compile_tree", "CompiledTemplate", "sample_coefficients"]
 
-# (points [P, d], coefficients name -> [S, 1]) -> tensor broadcastable to [S, P]
+# Inner compiled form: (points [P, d], coefficient name -> column [S, 1]) -> tensor
+# broadcastable to [S, P]; compile_tree and CompiledTemplate take coefficients of shape (S,).
 _Fn = Callable[[torch.Tensor, Mapping[str, torch.Tensor]], torch.Tensor]
 
 _FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
@@ -105,19 +106,24 @@ def sample_coefficients(
     """Draw each coefficient once per sampled function.
 
     ``N*`` names are standard normal, ``U*`` names uniform on [0, 1). Names are drawn in
-    the given order on the generator's device.
+    the given order, in float64 on the generator's device, then cast to ``dtype`` (so a
+    float32 and a float64 run with the same seed see the same functions; uniform values
+    stay below 1 after rounding).
 
     Returns
     -------
     dict of str to Tensor of shape (n_samples,)
     """
-    device = generator.device
-    return {
-        name: (torch.randn if name.startswith("N") else torch.rand)(
-            n_samples, generator=generator, dtype=dtype, device=device
-        )
-        for name in names
-    }
+    below_one = 1.0 - torch.finfo(dtype).eps / 2
+    coefficients = {}
+    for name in names:
+        if name.startswith("N"):
+            draw = torch.randn(n_samples, generator=generator, dtype=torch.float64, device=generator.device)
+            coefficients[name] = draw.to(dtype)
+        else:
+            draw = torch.rand(n_samples, generator=generator, dtype=torch.float64, device=generator.device)
+            coefficients[name] = draw.to(dtype).clamp(max=below_one)
+    return coefficients
 
 
 @dataclass(frozen=True)

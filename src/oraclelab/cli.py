@@ -13,7 +13,9 @@ import typer
 
 from oraclelab.elicit._commands import app as elicit_app
 from oraclelab.errors import OracleLabError
+from oraclelab.runs._sweep_commands import app as sweep_app
 from oraclelab.symbolic._commands import app as symbolic_app
+import oraclelab.symbolic._discovery_commands  # noqa: F401  (adds `problems` and `sr` to the symbolic app)
 
 app = typer.Typer(
     name="oraclelab",
@@ -24,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(elicit_app, name="elicit")
 app.add_typer(symbolic_app, name="symbolic")
+app.add_typer(sweep_app, name="sweep")
 
 USER_ERROR = 2
 

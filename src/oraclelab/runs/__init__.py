@@ -1,6 +1,7 @@
-"""Shared plumbing: run folders, atomic writes, progress bars, figures and seeds."""
+"""Shared plumbing: run folders, atomic writes, progress bars, figures, seeds, executors and sweeps."""
 
 from oraclelab.runs._atomic import atomic_write_bytes, atomic_write_text, atomic_write_with
+from oraclelab.runs._executors import DaskExecutor, Executor, PoolExecutor, SerialExecutor, make_executor
 from oraclelab.runs._figures import pyplot, save_figure
 from oraclelab.runs._progress import SILENT, ProgressReporter, progress_bar
 from oraclelab.runs._run_folder import RunFolder, read_json, to_plain
@@ -21,4 +22,9 @@ __all__ = [
     "as_generator",
     "stream_generator",
     "stream_seed",
+    "Executor",
+    "SerialExecutor",
+    "PoolExecutor",
+    "DaskExecutor",
+    "make_executor",
 ]

@@ -1,0 +1,147 @@
+"""Where independent tasks run: in this process, on a local process pool, or on a Dask cluster.
+
+Every executor has the same small interface: ``map(fn, items, on_done=None)`` returns the
+results in the order of ``items`` and calls ``on_done(index, result)`` as each task finishes
+(in completion order), so callers can save results and advance progress bars early. ``fn``
+must be a picklable top-level function (or a ``functools.partial`` of one) for the pool and
+Dask executors. Dask is imported only when a scheduler address is given.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+from oraclelab._validation import check_int_at_least
+from oraclelab.errors import ParameterError, RunError
+
+__all__ = ["Executor", "SerialExecutor", "PoolExecutor", "DaskExecutor", "make_executor"]
+
+_log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+OnDone = Callable[[int, Any], None]
+
+
+class Executor:
+    """Runs ``fn`` over ``items``; results come back in the order of ``items``.
+
+    Use as a context manager (or call ``close``) to release processes or connections.
+    """
+
+    workers: int = 1
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """Runs the tasks one after another in this process."""
+
+    workers = 1
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+        results = []
+        for index, item in enumerate(items):
+            results.append(fn(item))
+            if on_done is not None:
+                on_done(index, results[-1])
+        return results
+
+    def __repr__(self) -> str:
+        return "SerialExecutor()"
+
+
+def _gather_in_order(futures: Sequence[Any], completed: Iterable[Any], on_done: OnDone | None) -> list:
+    """Wait for ``futures`` in completion order, then return their results in submission order."""
+    index_of = {id(future): index for index, future in enumerate(futures)}
+    for future in completed:
+        result = future.result()
+        if on_done is not None:
+            on_done(index_of[id(future)], result)
+    return [future.result() for future in futures]
+
+
+class PoolExecutor(Executor):
+    """A local ``concurrent.futures.ProcessPoolExecutor`` with ``workers`` processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(max_workers=workers)
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+        futures: list[Future] = [self._pool.submit(fn, item) for item in items]
+        try:
+            return _gather_in_order(futures, as_completed(futures), on_done)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __repr__(self) -> str:
+        return f"PoolExecutor(workers={self.workers})"
+
+
+class DaskExecutor(Executor):
+    """Tasks on a ``dask.distributed`` cluster reached at ``address`` (tcp://HOST:8786)."""
+
+    def __init__(self, address: str, *, timeout: float = 30.0) -> None:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise RunError(
+                "--scheduler needs dask.distributed: pip install 'dask[distributed]' (or oraclelab[sweep])."
+            ) from None
+        self.address = address
+        try:
+            self._client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as error:
+            raise RunError(f"Cannot reach the Dask scheduler at {address}: {error}") from None
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in self._client.scheduler_info()["workers"].values()))
+        _log.info("Connected to Dask scheduler %s with %d worker threads", address, self.workers)
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+        from dask.distributed import as_completed as dask_completed
+
+        futures = self._client.map(fn, list(items), pure=False)
+        try:
+            return _gather_in_order(futures, dask_completed(futures, loop=self._client.loop), on_done)
+        except BaseException:
+            self._client.cancel(futures)
+            raise
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __repr__(self) -> str:
+        return f"DaskExecutor({self.address!r})"
+
+
+def make_executor(scheduler: str | None = None, workers: int = 1) -> Executor:
+    """The executor for a command's ``--scheduler`` and ``--workers`` options.
+
+    A scheduler address selects Dask (``workers`` is then the cluster's business); otherwise
+    ``workers == 1`` runs serially in this process and ``workers > 1`` on a local process pool.
+    """
+    if scheduler:
+        if "://" not in scheduler:
+            raise ParameterError(
+                f"The 'scheduler' parameter must be an address like tcp://HOST:8786. Got {scheduler!r} instead."
+            )
+        return DaskExecutor(scheduler)
+    workers = check_int_at_least(workers, "workers", "make_executor", 1)
+    return SerialExecutor() if workers == 1 else PoolExecutor(workers)

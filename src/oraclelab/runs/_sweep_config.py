@@ -1,0 +1,191 @@
+"""The sweep file: which ``oraclelab`` command to run, over which search space, for which objective.
+
+A sweep.yaml looks like::
+
+    study: qme-tolerance            # Optuna study name
+    command: [elicit, study, --classes, "2", "3"]
+    options: {trials: 20, formed: well}          # fixed: --trials 20 --formed well
+    space:
+      tol: {type: float, low: 0.001, high: 0.1, log: true}
+      mode: {type: categorical, choices: [classic, efficient]}
+    objective: {key: rows.0.B_err_median, direction: minimize}
+    n_trials: 20
+    sampler: tpe                    # or random
+    seed: 0
+
+Option names are written without the leading dashes (``flip-prob`` means ``--flip-prob``);
+the sweep adds ``--out`` itself. A list value repeats the option (``classes: [2, 3]``), a true
+boolean is a bare flag and a false one is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from oraclelab.errors import DataFileError
+
+__all__ = ["SweepConfig", "FloatParam", "IntParam", "CategoricalParam", "Objective", "load_sweep_config", "parse_sweep_config"]
+
+OPTION_NAME = r"^[a-z][a-z0-9-]*$"
+Scalar = Union[bool, int, float, str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FloatParam(_Strict):
+    """A float in [low, high], sampled on a log scale when ``log``."""
+
+    type: Literal["float"]
+    low: float
+    high: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _check_range(self) -> "FloatParam":
+        if not self.low < self.high:
+            raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")
+        if self.log and self.low <= 0:
+            raise ValueError(f"a log-scaled range needs low > 0 (got {self.low})")
+        return self
+
+    def suggest(self, trial: Any, name: str) -> float:
+        return trial.suggest_float(name, self.low, self.high, log=self.log)
+
+
+class IntParam(_Strict):
+    """An integer in [low, high] on a grid of ``step``."""
+
+    type: Literal["int"]
+    low: int
+    high: int
+    step: int = Field(1, ge=1)
+
+    @model_validator(mode="after")
+    def _check_range(self) -> "IntParam":
+        if not self.low < self.high:
+            raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")
+        return self
+
+    def suggest(self, trial: Any, name: str) -> int:
+        return trial.suggest_int(name, self.low, self.high, step=self.step)
+
+
+class CategoricalParam(_Strict):
+    """One of ``choices``."""
+
+    type: Literal["categorical"]
+    choices: list[Scalar] = Field(min_length=1)
+
+    def suggest(self, trial: Any, name: str) -> Scalar:
+        return trial.suggest_categorical(name, self.choices)
+
+
+Param = Annotated[Union[FloatParam, IntParam, CategoricalParam], Field(discriminator="type")]
+
+
+class Objective(_Strict):
+    """A dotted key path into each trial's summary.json (``rows.0.B_err_median``) and its direction."""
+
+    key: str = Field(min_length=1)
+    direction: Literal["minimize", "maximize"] = "minimize"
+
+    def read(self, summary: Any) -> float:
+        """The objective's value in ``summary``; ``KeyError`` or ``ValueError`` when absent or not a number."""
+        value = summary
+        for part in self.key.split("."):
+            if isinstance(value, list) and part.lstrip("-").isdigit() and -len(value) <= int(part) < len(value):
+                value = value[int(part)]
+            elif isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
+                raise KeyError(f"summary.json has no '{self.key}' (stopped at '{part}')")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"summary.json '{self.key}' is {value!r}, not a number")
+        return float(value)
+
+
+class SweepConfig(_Strict):
+    """A validated sweep.yaml."""
+
+    study: str = Field("sweep", min_length=1)
+    command: list[str] = Field(min_length=1)
+    options: dict[str, Union[Scalar, list[Scalar]]] = Field(default_factory=dict)
+    space: dict[str, Param] = Field(min_length=1)
+    objective: Objective
+    n_trials: int = Field(ge=1)
+    sampler: Literal["random", "tpe"] = "tpe"
+    seed: int = Field(0, ge=0)
+    heartbeat_interval: int = Field(10, ge=1)
+    grace_period: int = Field(30, ge=2)
+
+    @field_validator("options", "space")
+    @classmethod
+    def _check_names(cls, value: dict) -> dict:
+        for name in value:
+            if not re.match(OPTION_NAME, name):
+                raise ValueError(f"'{name}' is not an option name (lower case, digits and '-', no leading dashes)")
+            if name == "out":
+                raise ValueError("'out' is set by the sweep (each trial writes DIR/trials/NNNN)")
+        return value
+
+    @model_validator(mode="after")
+    def _check_overlap(self) -> "SweepConfig":
+        both = sorted(set(self.options) & set(self.space))
+        if both:
+            raise ValueError(f"{', '.join(both)} is both fixed in 'options' and searched in 'space'")
+        if self.heartbeat_interval >= self.grace_period:
+            raise ValueError("grace_period must exceed heartbeat_interval")
+        return self
+
+    def argv(self, params: dict[str, Scalar]) -> list[str]:
+        """The command's arguments for one trial: the command, the fixed options, then ``params``."""
+        words = list(self.command)
+        for name, value in {**self.options, **params}.items():
+            for item in value if isinstance(value, list) else [value]:
+                if item is True:
+                    words.append(f"--{name}")
+                elif item is not False:
+                    words += [f"--{name}", str(item)]
+        return words
+
+    def same_sweep(self, other: "SweepConfig") -> bool:
+        """True when ``other`` differs at most in ``n_trials`` (so a resumed sweep may grow)."""
+        return self.model_dump(exclude={"n_trials"}) == other.model_dump(exclude={"n_trials"})
+
+
+def _field_path(location: tuple) -> str:
+    return ".".join(str(part) for part in location) or "(top level)"
+
+
+def parse_sweep_config(data: Any, source: str) -> SweepConfig:
+    """Validate ``data`` (a parsed sweep.yaml); errors name ``source`` and the field in one line."""
+    if not isinstance(data, dict):
+        raise DataFileError(f"{source}: expected a mapping of sweep settings, got {type(data).__name__}.")
+    try:
+        return SweepConfig.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = tuple(part for part in first["loc"] if part not in ("float", "int", "categorical"))
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise DataFileError(f"{source}: field '{_field_path(location)}': {first['msg'].removeprefix('Value error, ')}{more}.") from None
+
+
+def load_sweep_config(path: str | Path) -> SweepConfig:
+    """Read and validate a sweep.yaml."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found.") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise DataFileError(f"{path}:{where} not valid YAML ({getattr(error, 'problem', error)}).") from None
+    return parse_sweep_config(data, str(path))

@@ -15,6 +15,7 @@ from oraclelab.elicit._commands import app as elicit_app
 from oraclelab.errors import OracleLabError
 from oraclelab.runs._sweep_commands import app as sweep_app
 from oraclelab.symbolic._commands import app as symbolic_app
+import oraclelab.symbolic._discover_command  # noqa: F401  (adds `discover` to the symbolic app)
 import oraclelab.symbolic._discovery_commands  # noqa: F401  (adds `problems` and `sr` to the symbolic app)
 
 app = typer.Typer(

@@ -1,0 +1,60 @@
+"""``oraclelab symbolic discover``: a latent model under a critic, distilled to one formula."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from oraclelab.symbolic._commands import app
+
+
+@app.command("discover")
+def discover_command(
+    problem: Optional[str] = typer.Option(None, "--problem", help="Built-in problem (see 'oraclelab symbolic problems')."),
+    data: Optional[Path] = typer.Option(None, "--data", help="CSV or NPZ file with named columns."),
+    inputs: Optional[str] = typer.Option(None, "--inputs", help="Input column names, comma separated (with --data)."),
+    target: Optional[str] = typer.Option(None, "--target", help="Target column name (with --data)."),
+    model: str = typer.Option("dsn", "--model", help="mlp, dsn or srnet."),
+    n_latents: Optional[int] = typer.Option(None, "--n-latents", help="Latent features (default: the problem's)."),
+    epochs: int = typer.Option(2000, "--epochs", help="Training steps (full batch)."),
+    lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
+    l1: float = typer.Option(0.0, "--l1", help="Weight of mean |latent|."),
+    entropy: float = typer.Option(0.01, "--entropy", help="Weight of the DSN mask entropy."),
+    critic_weight: float = typer.Option(0.05, "--critic-weight", help="Weight of the critic penalty (0: none)."),
+    shape: str = typer.Option("log-sigmoid", "--shape", help="Critic penalty shape: linear, sigmoid or log-sigmoid."),
+    critic_dir: Optional[Path] = typer.Option(None, "--critic-dir", help="A 'train-critic' run folder to use, frozen."),
+    library: Optional[str] = typer.Option(None, "--library", help="Library of the critic trained first (default: the problem's)."),
+    critic: str = typer.Option("stack", "--critic", help="Kind of the critic trained first."),
+    critic_points: Optional[str] = typer.Option(None, "--critic-points", help="Points of the critic trained first."),
+    co_train: bool = typer.Option(False, "--co-train", help="Keep training the critic adversarially."),
+    sr_seconds: float = typer.Option(10.0, "--sr-seconds", help="Seconds per symbolic-regression fit."),
+    sr_generations: int = typer.Option(200, "--sr-generations", help="Generation cap per fit (reproducibility)."),
+    seed: int = typer.Option(0, "--seed"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/discover-<time>)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue a run in --out from its checkpoint."),
+) -> None:
+    """Learn latents that look like formulas, read them out by symbolic regression, compose one formula."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from oraclelab.symbolic.discovery import DiscoveryConfig, discover
+
+    config = DiscoveryConfig(
+        problem=problem if data is None else None, data=None if data is None else str(data),
+        inputs=tuple(n.strip() for n in (inputs or "").split(",") if n.strip()), target=target,
+        model=model, n_latents=n_latents, epochs=epochs, lr=lr, l1=l1, entropy=entropy,
+        critic_weight=critic_weight, shape=shape, critic_dir=None if critic_dir is None else str(critic_dir),
+        library=library, critic=critic, critic_points=critic_points, co_train=co_train,
+        sr_seconds=sr_seconds, sr_generations=sr_generations, seed=seed,
+    )
+    folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    summary = discover(config, folder, resume=resume)
+    table = Table(title=f"discovery: {problem or data}", show_header=False)
+    for key in ("min_corr", "latent_formulas", "outer_formula", "formula", "r2_test", "equivalent", "seconds"):
+        value = summary[key]
+        table.add_row(key, "-" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value))
+    Console().print(table)
+    typer.echo(f"Run folder: {folder}")

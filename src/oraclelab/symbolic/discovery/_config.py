@@ -1,0 +1,88 @@
+"""The validated configuration of one discovery run (round-trips through YAML/JSON)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab.errors import ParameterError
+from oraclelab.symbolic.models import MODELS
+
+OWNER = "discover"
+REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
+
+
+@dataclass(frozen=True)
+class DiscoveryConfig:
+    """Everything that defines a discovery run; one ``seed`` drives all randomness.
+
+    The model is trained on ``problem`` (a built-in name) or on a user table (``data`` with
+    ``inputs`` and ``target``), with loss MSE + ``l1`` * mean |latent| + ``entropy`` * mask
+    entropy (DSN) + ``critic_weight`` * shape(critic score of each latent). The critic is
+    loaded from a ``train-critic`` run folder (``critic_dir``) or trained first on
+    ``library`` with ``critic`` on ``critic_points``. With ``co_train`` the critic keeps
+    learning during discovery: library functions are real, the model's latents fake.
+    After training, each latent and then the outer function are distilled by symbolic
+    regression (``sr_seconds`` and ``sr_generations`` per fit).
+    """
+
+    problem: str | None = "F11"
+    data: str | None = None
+    inputs: tuple[str, ...] = ()
+    target: str | None = None
+    n_samples: int | None = None
+    model: str = "dsn"
+    n_latents: int | None = None
+    model_hyper: dict = field(default_factory=dict)
+    epochs: int = 2000
+    lr: float = 3e-3
+    l1: float = 0.0
+    entropy: float = 0.01
+    critic_weight: float = 0.05
+    shape: str = "log-sigmoid"
+    critic_dir: str | None = None
+    library: str | None = None
+    critic: str = "stack"
+    critic_points: str | None = None
+    critic_max_seconds: float = 120.0
+    co_train: bool = False
+    eval_every: int = 50
+    sr_seconds: float = 10.0
+    sr_generations: int = 200
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if (self.problem is None) == (self.data is None):
+            raise ParameterError(f"{OWNER} needs exactly one of --problem or --data.")
+        if self.data is not None and (not self.inputs or not self.target):
+            raise ParameterError(f"{OWNER} --data needs --inputs and --target column names.")
+        check_choice(self.model, "model", OWNER, tuple(MODELS))
+        check_choice(self.shape, "shape", OWNER, REGULARISER_SHAPES)
+        check_choice(self.critic, "critic", OWNER, ("mlp", "stack", "embed", "conv", "set"))
+        for name in ("epochs", "eval_every", "sr_generations"):
+            check_int_at_least(getattr(self, name), name, OWNER, 1)
+        check_int_at_least(self.seed, "seed", OWNER, 0)
+        if self.n_latents is not None:
+            check_int_at_least(self.n_latents, "n_latents", OWNER, 1)
+        if self.n_samples is not None:
+            check_int_at_least(self.n_samples, "n_samples", OWNER, 10)
+        for name in ("lr", "sr_seconds", "critic_max_seconds"):
+            check_positive(getattr(self, name), name, OWNER)
+        for name in ("l1", "entropy", "critic_weight"):
+            if not float(getattr(self, name)) >= 0:
+                raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
+        object.__setattr__(self, "inputs", tuple(self.inputs))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else
+                         dict(v) if isinstance(v, Mapping) else v) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "DiscoveryConfig":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ParameterError(f"{OWNER} has no setting {unknown[0]!r}.")
+        return cls(**data)

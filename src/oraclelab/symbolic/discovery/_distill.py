@@ -1,0 +1,86 @@
+"""Read a trained model out as one formula: SR on each latent, then on the outer function.
+
+The outer function is fitted on the latent *formulas'* values (not the network's latents),
+so that substituting the latent formulas into it is consistent; the composition is
+simplified, scored on the test split and, when the truth is known, checked for SRBench
+equivalence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+import torch
+
+from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.discovery._data import DiscoveryData
+from oraclelab.symbolic.models import LatentModel
+
+
+#: Compositions up to this many operations are expanded for the report.
+MAX_EXPAND_OPS = 60
+
+
+@dataclass(frozen=True)
+class Distillation:
+    """Latent formulas (in x), the outer formula (in g), their composition and its scores."""
+
+    latent_results: list[Any]
+    outer_result: Any
+    formula: Any
+    r2_test: float
+    equivalent: bool | None
+
+    def summary(self, digits: int = 4) -> dict[str, Any]:
+        from oraclelab.symbolic.distill import round_constants
+
+        def text(expression) -> str:
+            return str(round_constants(expression, digits))
+
+        return {
+            "latent_formulas": [text(r.expression) for r in self.latent_results],
+            "latent_r2_validation": [r.r2_validation for r in self.latent_results],
+            "outer_formula": text(self.outer_result.expression),
+            "formula": text(self.formula),
+            "formula_full_precision": str(self.formula),
+            "r2_test": self.r2_test,
+            "equivalent": self.equivalent,
+        }
+
+
+def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
+
+
+def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig) -> Distillation:
+    """Symbolic regression on every latent, then on the outer function; compose and check."""
+    from oraclelab.symbolic.distill import are_equivalent, compose, evaluate_expression, scores, symbolic_regression
+
+    X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
+    learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
+    settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names)
+    latent_results = [
+        symbolic_regression(X_train, learned_train[:, k], X_val=X_val, y_val=learned_val[:, k],
+                            random_state=config.seed + k, **settings)
+        for k in range(learned_train.shape[1])
+    ]
+    formula_train = np.column_stack([r.predict(X_train) for r in latent_results])
+    formula_val = np.column_stack([r.predict(X_val) for r in latent_results])
+    latent_names = [f"g{k}" for k in range(len(latent_results))]
+    outer = symbolic_regression(formula_train, data.part("train", data.F), X_val=formula_val,
+                                y_val=data.part("validation", data.F), random_state=config.seed + 1000,
+                                **{**settings, "input_names": latent_names})
+    # sympy.simplify can run for minutes on a composition; expanding a short one is bounded and
+    # puts a composed polynomial in one normal form (the equivalence check does the rest)
+    formula = compose(outer.expression, [r.expression for r in latent_results], latent_symbols=list(outer.symbols),
+                      simplify=False)
+    if sympy.count_ops(formula) <= MAX_EXPAND_OPS:
+        formula = sympy.expand(formula)
+    symbols = latent_results[0].symbols
+    r2_test, _ = scores(data.part("test", data.F), evaluate_expression(formula, symbols, X_test))
+    equivalent = None if data.truth is None else bool(are_equivalent(formula, data.truth))
+    return Distillation(latent_results, outer, formula, r2_test, equivalent)

@@ -1,0 +1,82 @@
+"""One discovery run end to end: data, critic, model training, distillation, run folder."""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+import yaml
+
+from oraclelab.runs import RunFolder
+from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
+from oraclelab.symbolic.discovery._distill import distill
+from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
+from oraclelab.symbolic.discovery._train import evaluate, train_discovery
+from oraclelab.symbolic.models import build_model
+
+logger = logging.getLogger(__name__)
+
+
+def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume: bool):
+    """Load the critic (and its point set) from --critic-dir, or train one into DIR/critic."""
+    from oraclelab.symbolic import parse_points
+    from oraclelab.symbolic._training import load_critic, train_critic
+
+    critic_dir = Path(config.critic_dir) if config.critic_dir else run.path / "critic"
+    if config.critic_dir is None and not (critic_dir / "critic.pt").exists():
+        library = config.library or config.problem or "general2d"
+        points = config.critic_points or _default_points(data)
+        train_critic({"library": library, "points": points, "critic": config.critic, "seed": config.seed,
+                      "max_seconds": config.critic_max_seconds}, critic_dir, resume=resume, figures=False)
+    settings = yaml.safe_load((critic_dir / "config.yaml").read_text(encoding="utf-8"))
+    points = parse_points(settings["points"], generator=torch.Generator().manual_seed(config.seed))
+    return load_critic(critic_dir), points, settings
+
+
+def _default_points(data: DiscoveryData) -> str:
+    lo, hi = float(data.X.min()), float(data.X.max())
+    if data.X.shape[1] == 1:
+        return f"grid:{lo:g}:{hi:g}:{min(len(data.X), 700)}"
+    return f"normal:256:{data.X.shape[1]}"
+
+
+def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *, resume: bool = False) -> dict[str, Any]:
+    """Train a latent model under a critic, distil it to a formula, write the run folder; return the summary."""
+    config = config if isinstance(config, DiscoveryConfig) else DiscoveryConfig.from_dict(config)
+    run = RunFolder(out_dir, resume=resume)
+    run.write_config(config.to_dict())
+    start = time.perf_counter()
+    torch.manual_seed(config.seed)
+    data = load_discovery_data(config)
+    critic, points, critic_settings = _critic(config, data, run, resume)
+    n_latents = config.n_latents or data.n_true_latents or 3
+    model = build_model(config.model, data.X.shape[1], n_latents, **config.model_hyper)
+    subset = 256 if critic_settings.get("critic") == "set" else None
+    regulariser = CriticRegulariser(critic, points, weight=config.critic_weight, shape=config.shape, point_subset=subset,
+                                    generator=torch.Generator().manual_seed(config.seed + 1))
+    library = None
+    if config.co_train:
+        from oraclelab.symbolic import FunctionLibrary
+
+        library = FunctionLibrary.load(critic_settings["library"])
+    state = train_discovery(config, data, model, regulariser, run, library=library, resume=resume)
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    run.write_bytes("model.pt", buffer.getvalue())
+    run.write_json("model.json", model.config)
+    val_loss, min_corr = evaluate(model, data, "validation")
+    distilled = distill(model, data, config)
+    summary = {"problem": config.problem, "data": config.data, "min_corr": min_corr, "val_loss": val_loss,
+               **distilled.summary(), "epochs": state.epoch, "training_seconds": state.seconds,
+               "seconds": time.perf_counter() - start}
+    run.write_summary(summary)
+    from oraclelab.symbolic.discovery._figures import write_discovery_figures
+
+    write_discovery_figures(run, state.rows, model, data)
+    logger.info("discovery: min_corr %s, R^2 test %.6g, equivalent %s", min_corr, summary["r2_test"], summary["equivalent"])
+    return summary

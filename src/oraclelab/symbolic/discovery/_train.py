@@ -1,0 +1,129 @@
+"""The discovery training loop: fit the target while the critic pushes latents toward formulas.
+
+Loss = MSE / Var(F) + l1 * mean |latent| + entropy * model.regularisation() + critic penalty.
+Every ``eval_every`` epochs a metrics row is logged (train / validation loss, mean critic
+score, the regulariser's share of the loss, min_corr when true latents are known) and a
+checkpoint is written atomically, so ``resume`` continues exactly where a run stopped.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from oraclelab.runs import RunFolder, atomic_write_bytes, progress_bar
+from oraclelab.symbolic.critics._losses import FunctionBatch
+from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.discovery._correlation import correlation_matrix
+from oraclelab.symbolic.discovery._data import DiscoveryData
+from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
+from oraclelab.symbolic.models import LatentModel
+
+CHECKPOINT = "discovery_checkpoint.pt"
+METRIC_COLUMNS = ("epoch", "seconds", "train_loss", "val_loss", "critic_score", "reg_share", "min_corr")
+
+
+@dataclass
+class DiscoveryState:
+    """What a checkpoint restores: epoch, elapsed seconds and the metrics rows so far."""
+
+    epoch: int = 0
+    seconds: float = 0.0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _tensor(array: np.ndarray) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(array, dtype=np.float32))
+
+
+def _save(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser, critic_optimizer,
+          generator: torch.Generator, state: DiscoveryState) -> None:
+    payload = {
+        "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        "critic": regulariser.critic.state_dict(),
+        "critic_optimizer": None if critic_optimizer is None else critic_optimizer.state_dict(),
+        "generator": generator.get_state(), "epoch": state.epoch, "seconds": state.seconds,
+        "rows": [{k: float(v) for k, v in row.items()} for row in state.rows],
+    }
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _restore(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser, critic_optimizer,
+             generator: torch.Generator) -> DiscoveryState:
+    payload = torch.load(path, weights_only=True)
+    model.load_state_dict(payload["model"])
+    optimizer.load_state_dict(payload["optimizer"])
+    regulariser.critic.load_state_dict(payload["critic"])
+    if critic_optimizer is not None and payload["critic_optimizer"] is not None:
+        critic_optimizer.load_state_dict(payload["critic_optimizer"])
+    generator.set_state(payload["generator"])
+    rows = [{k: (int(v) if k == "epoch" else v) for k, v in row.items()} for row in payload["rows"]]
+    return DiscoveryState(int(payload["epoch"]), float(payload["seconds"]), rows)
+
+
+def evaluate(model: LatentModel, data: DiscoveryData, split: str) -> tuple[float, float | None]:
+    """(normalised MSE, min_corr or None) of the model on a split."""
+    X = _tensor(data.part(split, data.X))
+    F = data.part(split, data.F)
+    with torch.no_grad():
+        prediction, latents = model(X)
+    mse = float(np.mean((prediction.numpy() - F) ** 2) / max(np.var(data.F), 1e-30))
+    if data.G is None:
+        return mse, None
+    corr = correlation_matrix(data.part(split, data.G), latents.numpy())
+    return mse, float(corr.max(axis=1).min())
+
+
+def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentModel, regulariser: CriticRegulariser,
+                    run: RunFolder, *, library=None, resume: bool = False) -> DiscoveryState:
+    """Train ``model`` in place; returns the final state (metrics rows included).
+
+    ``library`` (a FunctionLibrary) is needed only with ``config.co_train``.
+    """
+    generator = torch.Generator().manual_seed(config.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    critic_optimizer = torch.optim.Adam(regulariser.critic.parameters(), lr=1e-4) if config.co_train else None
+    regulariser.critic.requires_grad_(config.co_train)
+    checkpoint = run.file(CHECKPOINT)
+    state = (_restore(checkpoint, model, optimizer, regulariser, critic_optimizer, generator)
+             if resume and checkpoint.exists() else DiscoveryState())
+    X = _tensor(data.part("train", data.X))
+    F = _tensor(data.part("train", data.F))
+    variance = max(float(F.var()), 1e-30)
+    start = time.perf_counter() - state.seconds
+    with progress_bar("discovery", total=config.epochs) as bar:
+        bar.advance(state.epoch)
+        while state.epoch < config.epochs:
+            prediction, latents = model(X)
+            fit = ((prediction - F) ** 2).mean() / variance
+            loss = fit + config.l1 * latents.abs().mean() + config.entropy * model.regularisation()
+            penalty, scores = regulariser(model) if regulariser.weight > 0 else (torch.zeros(()), torch.zeros(1))
+            total = loss + penalty
+            optimizer.zero_grad()
+            total.backward()
+            optimizer.step()
+            if critic_optimizer is not None:
+                real = library.sample(len(scores), regulariser.points, generator)
+                regulariser.adversarial_step(model, FunctionBatch(real.values, real.gradients), critic_optimizer)
+            state.epoch += 1
+            bar.advance()
+            if state.epoch % config.eval_every == 0 or state.epoch == config.epochs:
+                state.seconds = time.perf_counter() - start
+                val_loss, corr = evaluate(model, data, "validation")
+                state.rows.append({
+                    "epoch": state.epoch, "seconds": state.seconds, "train_loss": float(fit),
+                    "val_loss": val_loss, "critic_score": float(scores.mean()),
+                    "reg_share": float(penalty) / max(float(total), 1e-30) if float(total) > 0 else 0.0,
+                    "min_corr": float("nan") if corr is None else corr,
+                })
+                _save(checkpoint, model, optimizer, regulariser, critic_optimizer, generator, state)
+                run.write_csv("metrics.csv", state.rows, METRIC_COLUMNS)
+    return state

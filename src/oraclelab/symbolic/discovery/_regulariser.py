@@ -79,4 +79,4 @@ class CriticRegulariser:
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        return float(loss)
+        return float(loss.detach())

@@ -118,10 +118,11 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
             if state.epoch % config.eval_every == 0 or state.epoch == config.epochs:
                 state.seconds = time.perf_counter() - start
                 val_loss, corr = evaluate(model, data, "validation")
+                fit_value, penalty_value, total_value = (float(t.detach()) for t in (fit, penalty, total))
                 state.rows.append({
-                    "epoch": state.epoch, "seconds": state.seconds, "train_loss": float(fit),
-                    "val_loss": val_loss, "critic_score": float(scores.mean()),
-                    "reg_share": float(penalty) / max(float(total), 1e-30) if float(total) > 0 else 0.0,
+                    "epoch": state.epoch, "seconds": state.seconds, "train_loss": fit_value,
+                    "val_loss": val_loss, "critic_score": float(scores.detach().mean()),
+                    "reg_share": penalty_value / total_value if total_value > 0 else 0.0,
                     "min_corr": float("nan") if corr is None else corr,
                 })
                 _save(checkpoint, model, optimizer, regulariser, critic_optimizer, generator, state)

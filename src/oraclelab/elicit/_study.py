@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.elicit._geometry import Sphere, n_rates
@@ -18,6 +19,7 @@ from oraclelab.elicit._oracles import HiddenMetricOracle, NoiseModel
 from oraclelab.elicit._qme import elicit_quadratic
 from oraclelab.elicit._records import EstimateRecord, load_record, save_record
 from oraclelab.errors import ParameterError
+from oraclelab.runs._executors import Executor, SerialExecutor
 from oraclelab.runs._progress import SILENT, ProgressReporter
 from oraclelab.runs._run_folder import RunFolder
 from oraclelab.runs._seeding import stream_generator
@@ -116,26 +118,43 @@ def record_name(classes: int, well_formed: bool) -> str:
     return f"estimates_{configuration_label(classes, well_formed)}.npz"
 
 
+def _run_pair(config: StudyConfig, pair: tuple[int, bool]) -> EstimateRecord:
+    """``run_configuration`` on one (classes, well_formed) pair: the picklable task of an executor."""
+    return run_configuration(config, *pair)
+
+
 def run_study(
     config: StudyConfig,
     *,
     folder: RunFolder | None = None,
     resume: bool = False,
     progress: ProgressReporter = SILENT,
+    executor: Executor | None = None,
 ) -> list[EstimateRecord]:
     """Run every configuration of the study; with a folder, save each one as it finishes.
 
-    With ``resume``, configurations already saved in the folder are loaded, not rerun.
+    With ``resume``, configurations already saved in the folder are loaded, not rerun. The
+    configurations left to run go to ``executor`` (serial in this process by default; see
+    ``oraclelab.runs.make_executor`` for a process pool or a Dask cluster). Each configuration
+    draws from its own seed streams, so the records are the same whichever executor runs them.
     """
-    records = []
-    for classes, well_formed in config.configurations():
-        name = record_name(classes, well_formed)
-        if folder is not None and resume and (folder.path / name).exists():
-            record = load_record(folder.path / name)
-        else:
-            record = run_configuration(config, classes, well_formed, progress=progress)
-            if folder is not None:
-                save_record(folder, name, record)
-        records.append(record)
+    pairs = config.configurations()
+    records: dict[tuple[int, bool], EstimateRecord] = {}
+    for pair in pairs:
+        path = None if folder is None else folder.path / record_name(*pair)
+        if resume and path is not None and path.exists():
+            records[pair] = load_record(path)
+            progress.advance()
+    todo = [pair for pair in pairs if pair not in records]
+
+    def finished(index: int, record: EstimateRecord) -> None:
+        if folder is not None:
+            save_record(folder, record_name(*todo[index]), record)
+        progress.describe(f"finished {record.label}")
         progress.advance()
-    return records
+
+    if todo:
+        progress.describe(f"{len(todo)} configuration(s) left")
+        done = (executor or SerialExecutor()).map(partial(_run_pair, config), todo, on_done=finished)
+        records.update(zip(todo, done))
+    return [records[pair] for pair in pairs]

@@ -68,9 +68,9 @@ def sweep(
     folder = RunFolder(out or Path("runs") / f"sweep-{datetime.now().strftime('%Y%m%d-%H%M%S')}", resume=resume)
     path = folder.path.resolve()
     url = storage or default_storage_url(path)
-    folder.write_config({"command": "sweep", "storage": redact_url(url), **settings.model_dump(mode="json")})
     store = open_storage(url, heartbeat_interval=settings.heartbeat_interval, grace_period=settings.grace_period)
     study = open_sweep(store, settings, path, resume=resume)
+    folder.write_config({"command": "sweep", "storage": redact_url(url), **settings.model_dump(mode="json")})
     if workers > 0 or scheduler:
         waiting = sum(1 for trial in study.get_trials(deepcopy=False) if trial.state.name == "WAITING")
         with make_executor(scheduler, max(workers, 1)) as executor, progress_bar("sweep trials", total=waiting) as progress:

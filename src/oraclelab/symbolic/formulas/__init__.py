@@ -6,8 +6,7 @@ check load torch, ``to_sympy`` loads sympy, each on first access.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from oraclelab._lazy import lazy_exports
 
 from ._derivative import differentiate
 from ._parse import MAX_DEPTH, MAX_LENGTH, parse_expression
@@ -42,10 +41,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

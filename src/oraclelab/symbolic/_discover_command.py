@@ -23,15 +23,16 @@ def discover_command(
     lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
     l1: float = typer.Option(0.0, "--l1", help="Weight of mean |latent|."),
     entropy: float = typer.Option(0.01, "--entropy", help="Weight of the DSN mask entropy."),
-    critic_weight: float = typer.Option(0.05, "--critic-weight", help="Weight of the critic penalty (0: none)."),
+    critic_weight: float = typer.Option(0.1, "--critic-weight", help="Weight of the critic penalty (0: none)."),
     shape: str = typer.Option("log-sigmoid", "--shape", help="Critic penalty shape: linear, sigmoid or log-sigmoid."),
     critic_dir: Optional[Path] = typer.Option(None, "--critic-dir", help="A 'train-critic' run folder to use, frozen."),
     library: Optional[str] = typer.Option(None, "--library", help="Library of the critic trained first (default: the problem's)."),
     critic: str = typer.Option("stack", "--critic", help="Kind of the critic trained first."),
     critic_points: Optional[str] = typer.Option(None, "--critic-points", help="Points of the critic trained first."),
-    co_train: bool = typer.Option(False, "--co-train", help="Keep training the critic adversarially."),
+    co_train: bool = typer.Option(True, "--co-train/--frozen-critic", help="Keep training the critic adversarially, or freeze it."),
     sr_seconds: float = typer.Option(10.0, "--sr-seconds", help="Seconds per symbolic-regression fit."),
     sr_generations: int = typer.Option(200, "--sr-generations", help="Generation cap per fit (reproducibility)."),
+    sr_latent_noise: float = typer.Option(0.05, "--sr-latent-noise", help="Assumed noise of a latent, relative to its std, for SR model selection."),
     seed: int = typer.Option(0, "--seed"),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/discover-<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a run in --out from its checkpoint."),
@@ -48,7 +49,7 @@ def discover_command(
         model=model, n_latents=n_latents, epochs=epochs, lr=lr, l1=l1, entropy=entropy,
         critic_weight=critic_weight, shape=shape, critic_dir=None if critic_dir is None else str(critic_dir),
         library=library, critic=critic, critic_points=critic_points, co_train=co_train,
-        sr_seconds=sr_seconds, sr_generations=sr_generations, seed=seed,
+        sr_seconds=sr_seconds, sr_generations=sr_generations, sr_latent_noise=sr_latent_noise, seed=seed,
     )
     folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     summary = discover(config, folder, resume=resume)

@@ -11,7 +11,7 @@ import torch
 
 from oraclelab.errors import DataFileError, FormulaError, ParameterError
 
-from .formulas import Template, parse_template
+from .formulas import Template, functions_of, parse_template
 from .formulas._check import check_derivatives
 from .formulas._torch import CompiledTemplate
 
@@ -100,6 +100,11 @@ class FunctionLibrary:
             (index, column) for index, t in enumerate(self.templates) for column in check_derivatives(t, n_inputs)
         ]
         self._compiled = [CompiledTemplate.build(t, n_inputs) for t in self.templates]
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """The one-argument functions (sin, exp, ...) the templates' values call, sorted."""
+        return tuple(sorted(set().union(*(functions_of(t.value) for t in self.templates))))
 
     def __repr__(self) -> str:
         return f"FunctionLibrary(name={self.name!r}, n_templates={len(self.templates)}, n_inputs={self.n_inputs})"

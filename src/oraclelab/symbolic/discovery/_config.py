@@ -25,7 +25,10 @@ class DiscoveryConfig:
     ``library`` with ``critic`` on ``critic_points``. With ``co_train`` the critic keeps
     learning during discovery: library functions are real, the model's latents fake.
     After training, each latent and then the outer function are distilled by symbolic
-    regression (``sr_seconds`` and ``sr_generations`` per fit).
+    regression (``sr_seconds`` and ``sr_generations`` per fit). A latent is only a network's
+    approximation of a formula: its fit selects models by description length assuming noise of
+    ``sr_latent_noise`` times the latent's standard deviation, with the one-argument
+    functions of the critic's library (``sr_latent_functions`` overrides them).
     """
 
     problem: str | None = "F11"
@@ -40,17 +43,19 @@ class DiscoveryConfig:
     lr: float = 3e-3
     l1: float = 0.0
     entropy: float = 0.01
-    critic_weight: float = 0.05
+    critic_weight: float = 0.1
     shape: str = "log-sigmoid"
     critic_dir: str | None = None
     library: str | None = None
     critic: str = "stack"
     critic_points: str | None = None
     critic_max_seconds: float = 120.0
-    co_train: bool = False
+    co_train: bool = True
     eval_every: int = 50
     sr_seconds: float = 10.0
     sr_generations: int = 200
+    sr_latent_noise: float = 0.05
+    sr_latent_functions: tuple[str, ...] | None = None
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -68,12 +73,14 @@ class DiscoveryConfig:
             check_int_at_least(self.n_latents, "n_latents", OWNER, 1)
         if self.n_samples is not None:
             check_int_at_least(self.n_samples, "n_samples", OWNER, 10)
-        for name in ("lr", "sr_seconds", "critic_max_seconds"):
+        for name in ("lr", "sr_seconds", "critic_max_seconds", "sr_latent_noise"):
             check_positive(getattr(self, name), name, OWNER)
         for name in ("l1", "entropy", "critic_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
         object.__setattr__(self, "inputs", tuple(self.inputs))
+        if self.sr_latent_functions is not None:
+            object.__setattr__(self, "sr_latent_functions", tuple(self.sr_latent_functions))
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else

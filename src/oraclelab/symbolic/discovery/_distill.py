@@ -56,16 +56,24 @@ def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
         return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
 
 
-def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig) -> Distillation:
-    """Symbolic regression on every latent, then on the outer function; compose and check."""
+def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
+            latent_functions: tuple[str, ...] = ()) -> Distillation:
+    """Symbolic regression on every latent, then on the outer function; compose and check.
+
+    ``latent_functions`` are the one-argument functions the latent fits may use (those of
+    the critic's library: a parabola library gives polynomial fits); ``config.sr_latent_functions``
+    overrides them.
+    """
     from oraclelab.symbolic.distill import are_equivalent, compose, evaluate_expression, scores, symbolic_regression
 
     X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
     settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names)
+    functions = config.sr_latent_functions if config.sr_latent_functions is not None else latent_functions
     latent_results = [
         symbolic_regression(X_train, learned_train[:, k], X_val=X_val, y_val=learned_val[:, k],
-                            random_state=config.seed + k, **settings)
+                            random_state=config.seed + k, functions=functions,
+                            noise=config.sr_latent_noise * max(float(learned_train[:, k].std()), 1e-12), **settings)
         for k in range(learned_train.shape[1])
     ]
     formula_train = np.column_stack([r.predict(X_train) for r in latent_results])

@@ -29,13 +29,22 @@ def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume
 
     critic_dir = Path(config.critic_dir) if config.critic_dir else run.path / "critic"
     if config.critic_dir is None and not (critic_dir / "critic.pt").exists():
-        library = config.library or config.problem or "general2d"
+        library = config.library or _default_library(config, data)
         points = config.critic_points or _default_points(data)
         train_critic({"library": library, "points": points, "critic": config.critic, "seed": config.seed,
                       "max_seconds": config.critic_max_seconds}, critic_dir, resume=resume, figures=False)
     settings = yaml.safe_load((critic_dir / "config.yaml").read_text(encoding="utf-8"))
     points = parse_points(settings["points"], generator=torch.Generator().manual_seed(config.seed))
     return load_critic(critic_dir), points, settings
+
+
+def _default_library(config: DiscoveryConfig, data: DiscoveryData) -> str:
+    """The built-in library named like the problem (F11), else the general one for the input dimension."""
+    from oraclelab.symbolic import list_builtin_libraries
+
+    if config.problem in list_builtin_libraries():
+        return config.problem
+    return "general1d" if data.X.shape[1] == 1 else "general2d"
 
 
 def _default_points(data: DiscoveryData) -> str:
@@ -59,18 +68,17 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
     subset = 256 if critic_settings.get("critic") == "set" else None
     regulariser = CriticRegulariser(critic, points, weight=config.critic_weight, shape=config.shape, point_subset=subset,
                                     generator=torch.Generator().manual_seed(config.seed + 1))
-    library = None
-    if config.co_train:
-        from oraclelab.symbolic import FunctionLibrary
+    from oraclelab.symbolic import FunctionLibrary
 
-        library = FunctionLibrary.load(critic_settings["library"])
-    state = train_discovery(config, data, model, regulariser, run, library=library, resume=resume)
+    library = FunctionLibrary.load(critic_settings["library"])
+    state = train_discovery(config, data, model, regulariser, run, library=library if config.co_train else None,
+                            resume=resume)
     buffer = io.BytesIO()
     torch.save(model.state_dict(), buffer)
     run.write_bytes("model.pt", buffer.getvalue())
     run.write_json("model.json", model.config)
     val_loss, min_corr = evaluate(model, data, "validation")
-    distilled = distill(model, data, config)
+    distilled = distill(model, data, config, latent_functions=library.functions)
     summary = {"problem": config.problem, "data": config.data, "min_corr": min_corr, "val_loss": val_loss,
                **distilled.summary(), "epochs": state.epoch, "training_seconds": state.seconds,
                "seconds": time.perf_counter() - start}

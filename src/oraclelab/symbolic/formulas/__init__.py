@@ -11,7 +11,7 @@ from oraclelab._lazy import lazy_exports
 from ._derivative import differentiate
 from ._parse import MAX_DEPTH, MAX_LENGTH, parse_expression
 from ._template import Template, parse_template
-from ._tree import Binary, Call, Coef, Const, Input, Neg, Node
+from ._tree import Binary, Call, Coef, Const, Input, Neg, Node, functions_of
 
 _LAZY: dict[str, str] = {
     "compile_tree": "._torch",
@@ -35,6 +35,7 @@ __all__ = [
     "Node",
     "Template",
     "differentiate",
+    "functions_of",
     "parse_expression",
     "parse_template",
     *sorted(_LAZY),

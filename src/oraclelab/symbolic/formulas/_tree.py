@@ -32,6 +32,7 @@ __all__ = [
     "call",
     "inputs_of",
     "coefficients_of",
+    "functions_of",
 ]
 
 #: One-argument functions a template may call; ``sign`` only appears in derivatives.
@@ -200,3 +201,8 @@ def inputs_of(node: Node) -> frozenset[int]:
 def coefficients_of(node: Node) -> frozenset[str]:
     """Names of the random coefficients in the tree."""
     return frozenset(n.name for n in _walk(node) if isinstance(n, Coef))
+
+
+def functions_of(node: Node) -> frozenset[str]:
+    """Names of the one-argument functions the tree calls."""
+    return frozenset(n.fn for n in _walk(node) if isinstance(n, Call))

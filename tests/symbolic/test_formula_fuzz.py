@@ -7,6 +7,7 @@ import builtins
 import random
 import string
 import sys
+import threading
 import unicodedata  # noqa: F401  (the tokenizer imports it for non-ASCII names)
 from pathlib import Path
 
@@ -123,24 +124,32 @@ def test_fuzz_random_and_mutated_templates(tmp_path):
 
     successes: list = []
     calls: list[str] = []
-
-    def forbidden(*args, **kwargs):
-        calls.append("called")
-        raise _Forbidden()
-
     originals = {name: getattr(builtins, name) for name in ("eval", "exec", "__import__", "open")}
+    this_thread = threading.get_ident()
+
+    def guarded(name):
+        # only the parser's thread is watched: threads left by other tests (dask, wandb
+        # monitors) may open files meanwhile
+        def call(*args, **kwargs):
+            if threading.get_ident() != this_thread:
+                return originals[name](*args, **kwargs)
+            calls.append(name)
+            raise _Forbidden()
+        return call
+
     real_import = originals["__import__"]
     loaded = set(sys.modules)
+    forbidden_import = guarded("__import__")
 
     def import_loaded_only(name, *args, **kwargs):
         # the tokenizer imports unicodedata for non-ASCII names; nothing new may load
         if name not in loaded:
-            forbidden()
+            return forbidden_import(name, *args, **kwargs)
         return real_import(name, *args, **kwargs)
 
     try:
         for name in originals:
-            setattr(builtins, name, forbidden)
+            setattr(builtins, name, guarded(name))
         builtins.__import__ = import_loaded_only
         for text in cases:
             _check(text, successes)

@@ -36,6 +36,7 @@ _LAZY: dict[str, str] = {
     "CriticTrainingConfig": "._training_config",
     "train_critic": "._training",
     "load_critic": "._training",
+    "load_critic_points": "._training",
     "compare_classifiers": "._studies",
     "input_study": "._studies",
     # symbolic discovery: benchmark problems, user data, distillation to formulas

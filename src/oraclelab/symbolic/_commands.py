@@ -2,6 +2,169 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
 
 app = typer.Typer(help="Symbolic critics: formula libraries, random networks, critics.", no_args_is_help=True)
+
+
+class CriticKind(str, Enum):
+    mlp = "mlp"
+    stack = "stack"
+    embed = "embed"
+    conv = "conv"
+    set = "set"
+
+
+class LossKind(str, Enum):
+    bce = "bce"
+    wgan_gp = "wgan-gp"
+
+
+def _print_table(title: str, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    columns = list(rows[0]) if rows else []
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("-" if row[c] is None else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c])
+                        for c in columns))
+    Console().print(table)
+
+
+def _critic_hyper(width: Optional[int], layers: Optional[int], use_inputs: Optional[bool]) -> dict[str, Any]:
+    given = {"width": width, "layers": layers, "use_inputs": use_inputs}
+    return {name: value for name, value in given.items() if value is not None}
+
+
+Threads = typer.Option(1, "--threads", help="torch CPU threads; 1 is fastest for these small networks on a shared machine.")
+
+
+def _set_threads(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(max(1, threads))
+
+
+NetDepth = typer.Option(2, "--net-depth", help="Hidden layers of the random networks (symrep SRNet: 2).")
+NetWidth = typer.Option(32, "--net-width", help="Hidden width of the random networks (symrep SRNet: 32).")
+NetActivation = typer.Option("relu", "--net-activation", help="relu, tanh, elu, sigmoid, silu, softplus, leaky_relu.")
+NetLatent = typer.Option(3, "--net-latent-width", help="Latent units per random network (symrep SRNet: 3).")
+
+
+@app.command("train-critic")
+def train_critic_command(
+    out: Path = typer.Option(..., "--out", help="Run folder."),
+    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
+    points: str = typer.Option("grid:-3:3:700", help="Point set: grid:LO:HI:N, normal:N, clipped-normal:STD:LO:HI:N, file:PATH."),
+    critic: CriticKind = typer.Option(CriticKind.mlp, help="Critic architecture."),
+    loss: LossKind = typer.Option(LossKind.bce, help="bce, or wgan-gp (accuracy then thresholds at the midpoint of mean real and fake scores)."),
+    gp: float = typer.Option(10.0, help="Gradient-penalty weight (wgan-gp)."),
+    target_accuracy: float = typer.Option(0.99, help="Stop at this held-out accuracy, in (0, 1]."),
+    batch: int = typer.Option(64, help="Real and fake functions per step (each)."),
+    lr: float = typer.Option(2e-3, help="Adam learning rate."),
+    weight_decay: float = typer.Option(0.0, help="Adam weight decay."),
+    max_epochs: int = typer.Option(10_000, help="Step budget (one epoch = one step on fresh functions)."),
+    max_seconds: Optional[float] = typer.Option(None, help="Wall-clock budget in seconds."),
+    eval_every: int = typer.Option(5, help="Steps between held-out evaluations (excluded from the training clock)."),
+    heldout_size: int = typer.Option(1000, help="Held-out functions (half real, half fake)."),
+    point_subset: Optional[int] = typer.Option(None, help="set critic: random points per step."),
+    width: Optional[int] = typer.Option(None, help="Critic hidden width."),
+    layers: Optional[int] = typer.Option(None, help="Critic hidden layers."),
+    use_inputs: Optional[bool] = typer.Option(None, "--use-inputs/--no-use-inputs", help="Give the critic x too."),
+    net_depth: int = NetDepth,
+    net_width: int = NetWidth,
+    net_activation: str = NetActivation,
+    net_latent_width: int = NetLatent,
+    seed: int = typer.Option(0, help="Seed of every random stream."),
+    device: str = typer.Option("cpu", help="torch device."),
+    threads: int = Threads,
+    resume: bool = typer.Option(False, "--resume", help="Continue from the run folder's checkpoint."),
+) -> None:
+    """Train a critic to tell library formulas from random-network latents."""
+    from oraclelab.symbolic._training import train_critic
+    from oraclelab.symbolic._training_config import CriticTrainingConfig
+
+    _set_threads(threads)
+    config = CriticTrainingConfig(
+        library=library, points=points, critic=critic.value, loss=loss.value, gp=gp,
+        critic_hyper=_critic_hyper(width, layers, use_inputs), network_depth=net_depth, network_width=net_width,
+        network_activation=net_activation, network_latent_width=net_latent_width, batch=batch, lr=lr,
+        weight_decay=weight_decay, target_accuracy=target_accuracy, max_epochs=max_epochs, max_seconds=max_seconds,
+        eval_every=eval_every, heldout_size=heldout_size, point_subset=point_subset, seed=seed,
+    )
+    summary = train_critic(config, out, resume=resume, device=device)
+    keys = ("heldout_accuracy", "seconds_to_target", "epochs_to_target", "seconds", "wall_seconds", "epochs", "stopped")
+    _print_table(f"critic {critic.value} / {loss.value} -> {out}", [{key: summary[key] for key in keys}])
+
+
+@app.command("compare-classifiers")
+def compare_classifiers_command(
+    out: Path = typer.Option(..., "--out", help="Run folder."),
+    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
+    points: str = typer.Option("grid:-3:3:100", help="Point set spec."),
+    size: int = typer.Option(1000, help="Functions per training (and per test) set, half real."),
+    repeats: int = typer.Option(10, help="Independent datasets."),
+    critic: CriticKind = typer.Option(CriticKind.mlp, help="Critic architecture."),
+    critic_steps: int = typer.Option(1000, help="Adam steps of the critic."),
+    seed: int = typer.Option(0, help="Seed of every random stream."),
+    threads: int = Threads,
+) -> None:
+    """Critic vs scikit-learn classifiers on fixed datasets (features: values on the points)."""
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic import FunctionLibrary
+    from oraclelab.symbolic._studies import compare_classifiers, write_comparison
+    from oraclelab.symbolic._training import training_points
+
+    _set_threads(threads)
+    config = {"library": library, "points": points, "size": size, "repeats": repeats, "critic": critic.value,
+              "critic_steps": critic_steps, "seed": seed}
+    run = RunFolder(out)
+    functions = FunctionLibrary.load(library)
+    result = compare_classifiers(functions, training_points(points, seed),
+                                 size=size, repeats=repeats, seed=seed, critic=critic.value, critic_steps=critic_steps)
+    run.write_config(config)
+    _print_table(f"held-out accuracy over {repeats} repeats -> {out}", write_comparison(run, result))
+
+
+@app.command("input-study")
+def input_study_command(
+    out: Path = typer.Option(..., "--out", help="Study folder (one sub-folder per point set)."),
+    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
+    critic: CriticKind = typer.Option(CriticKind.mlp, help="Critic architecture."),
+    n_points: int = typer.Option(700, help="Points per set."),
+    low: float = typer.Option(-3.0, help="Grid start and clipping bound."),
+    high: float = typer.Option(3.0, help="Grid end and clipping bound."),
+    stds: list[float] = typer.Option([1.0, 1.25, 2.0, 3.0, 10.0], "--std", help="Clipped-normal standard deviations."),
+    target_accuracy: float = typer.Option(0.99, help="Held-out accuracy to reach."),
+    max_seconds: float = typer.Option(60.0, help="Wall-clock budget per run."),
+    max_epochs: int = typer.Option(10_000, help="Step budget per run."),
+    seed: int = typer.Option(0, help="Seed of every random stream."),
+    device: str = typer.Option("cpu", help="torch device."),
+    threads: int = Threads,
+    resume: bool = typer.Option(False, "--resume", help="Continue unfinished runs."),
+) -> None:
+    """Seconds to the target and final accuracy for grid, normal and clipped-normal points."""
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic._studies import input_point_specs, input_study, input_study_figure
+    from oraclelab.symbolic._training_config import CriticTrainingConfig
+
+    _set_threads(threads)
+    base = CriticTrainingConfig(library=library, critic=critic.value, target_accuracy=target_accuracy,
+                                max_seconds=max_seconds, max_epochs=max_epochs, seed=seed).to_dict()
+    specs = input_point_specs(n_points, low, high, tuple(stds))
+    run = RunFolder(out, resume=resume)
+    run.write_config({**base, "points": specs})
+    rows = input_study(base, specs, out, resume=resume, device=device)
+    run.write_csv("study.csv", rows)
+    run.write_summary({"runs": rows})
+    input_study_figure(rows, run.file("input_study.png"))
+    _print_table(f"input distributions, critic {critic.value} -> {out}",
+                 [{k: row[k] for k in ("points", "seconds_to_target", "epochs_to_target", "heldout_accuracy")}
+                  for row in rows])

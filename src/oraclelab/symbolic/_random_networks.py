@@ -17,7 +17,7 @@ derivative times weights), which costs ``d`` extra channels per layer.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Callable
 
 import torch
@@ -99,8 +99,7 @@ class RandomNetworkConfig:
     depth : number of hidden layers (0 means the latent is a linear function of x).
     width : units per hidden layer.
     activation : hidden activation, one of ``ACTIVATIONS``.
-    latent_width : units of the linear latent layer; each sampled function is one of
-        them, chosen uniformly.
+    latent_width : units of the linear latent layer; each unit is one sampled function.
     """
 
     depth: int = 2
@@ -114,9 +113,6 @@ class RandomNetworkConfig:
         check_int_at_least(self.width, "width", owner, 1)
         check_int_at_least(self.latent_width, "latent_width", owner, 1)
         check_choice(self.activation, "activation", owner, tuple(ACTIVATIONS))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -135,11 +131,7 @@ class RandomNetworks:
     biases: tuple[torch.Tensor, ...]
     activation: str
 
-    @property
-    def n_networks(self) -> int:
-        return self.weights[0].shape[0]
-
-    def __call__(self, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def __call__(self, points: torch.Tensor, *, jacobians: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Values and input Jacobians of every latent unit of every network.
 
         Channels first: pre-activations ``z`` are (S, units, P) and their derivatives
@@ -149,11 +141,13 @@ class RandomNetworks:
         Parameters
         ----------
         points : Tensor of shape (P, d).
+        jacobians : when False only values are computed (half the work) and None is
+            returned in place of the Jacobians.
 
         Returns
         -------
         values : Tensor of shape (S, L, P), L = latent width.
-        jacobians : Tensor of shape (S, L, P, d), ``d value / d x``.
+        jacobians : Tensor of shape (S, L, P, d), ``d value / d x``, or None.
         """
         act = ACTIVATIONS[self.activation]
         n_points, n_inputs = points.shape
@@ -163,31 +157,16 @@ class RandomNetworks:
         for weight_next, bias in zip(self.weights[1:], self.biases[1:]):
             h = torch.empty_like(z)
             slope = act(z, h)[:, :, None, :]
-            dh = weight[..., None] * slope if dz is None else dz * slope
+            if jacobians:
+                dh = weight[..., None] * slope if dz is None else dz * slope
+                dz = torch.bmm(weight_next, dh.flatten(2)).unflatten(2, (n_inputs, n_points))
             weight = weight_next
             z = torch.bmm(weight, h).add_(bias)
-            dz = torch.bmm(weight, dh.flatten(2)).unflatten(2, (n_inputs, n_points))
+        if not jacobians:
+            return z, None
         if dz is None:
             dz = weight[..., None].expand(-1, -1, -1, n_points)
         return z, dz.transpose(-1, -2)
-
-    def to_sequential(self, index: int) -> torch.nn.Sequential:
-        """Network ``index`` as an ``nn.Sequential`` of Linear layers and activations
-        (all latent units as outputs), sharing no memory with ``self``."""
-        modules: list[torch.nn.Module] = []
-        for number, (weight, bias) in enumerate(zip(self.weights, self.biases)):
-            linear = torch.nn.Linear(weight.shape[2], weight.shape[1], dtype=weight.dtype, device=weight.device)
-            with torch.no_grad():
-                linear.weight.copy_(weight[index])
-                linear.bias.copy_(bias[index, :, 0])
-            modules.append(linear)
-            if number < len(self.weights) - 1:
-                modules.append(_MODULES[self.activation]())
-        return torch.nn.Sequential(*modules)
-
-
-_MODULES = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "elu": torch.nn.ELU,
-            "silu": torch.nn.SiLU, "softplus": torch.nn.Softplus, "leaky_relu": torch.nn.LeakyReLU}
 
 
 def sample_random_networks(n: int, n_inputs: int, config: RandomNetworkConfig = RandomNetworkConfig(), *,
@@ -208,13 +187,17 @@ def sample_random_networks(n: int, n_inputs: int, config: RandomNetworkConfig = 
 
 
 def random_network_functions(n: int, points: torch.Tensor, config: RandomNetworkConfig = RandomNetworkConfig(), *,
-                             generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+                             generator: torch.Generator | None = None, gradients: bool = True
+                             ) -> tuple[torch.Tensor, torch.Tensor]:
     """``n`` random-network latent functions on ``points`` (P, d).
 
     Every latent unit of a network is one function, as the ``latent_width`` latents of
     one symrep SRNet were: ``ceil(n / latent_width)`` networks are drawn and their units
     taken in order (network-major). Each function has the distribution of a uniformly
     chosen latent unit of a fresh network.
+
+    With ``gradients=False`` the Jacobians are not computed and the returned gradients
+    are a zero tensor (an expanded view, no memory); the values are the same.
 
     Returns
     -------
@@ -223,5 +206,7 @@ def random_network_functions(n: int, points: torch.Tensor, config: RandomNetwork
     """
     networks = sample_random_networks(-(-n // config.latent_width), points.shape[-1], config, generator=generator,
                                       device=points.device, dtype=points.dtype)
-    values, gradients = networks(points)
-    return values.flatten(0, 1)[:n], gradients.flatten(0, 1)[:n]
+    values, jacobians = networks(points, jacobians=gradients)
+    if jacobians is None:
+        return values.flatten(0, 1)[:n], points.new_zeros(()).expand(n, *points.shape)
+    return values.flatten(0, 1)[:n], jacobians.flatten(0, 1)[:n]

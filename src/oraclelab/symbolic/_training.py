@@ -28,7 +28,7 @@ from oraclelab.symbolic._training_checkpoint import (
 )
 from oraclelab.symbolic._training_config import RESUMABLE_FIELDS, CriticTrainingConfig
 from oraclelab.symbolic._training_data import FunctionSampler, LabelledFunctions, torch_generator
-from oraclelab.symbolic.critics import Critic, critic_config, critic_from_config, critic_loss
+from oraclelab.symbolic.critics import Critic, FunctionBatch, critic_config, critic_from_config, critic_loss
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ METRIC_COLUMNS = ("epoch", "seconds", "loss", "train_acc", "heldout_acc", "grad_
 #: a checkpoint is written at a metrics row once this many wall seconds passed since the last.
 CHECKPOINT_SECONDS = 30.0
 EVAL_CHUNK = 256
+#: real and fake functions (each) whose feature spread sets the critic's input scale.
+CALIBRATION_SIZE = 256
 
 
 def as_config(config: CriticTrainingConfig | Mapping[str, Any]) -> CriticTrainingConfig:
@@ -78,19 +80,31 @@ class CriticSetup:
     generator: torch.Generator
 
 
+def training_points(spec: str, seed: int) -> torch.Tensor:
+    """The point set (P, d) a run with this ``points`` spec and ``seed`` trains on (random
+    specs draw from the run's "points" stream)."""
+    from oraclelab.symbolic import parse_points
+
+    return parse_points(spec, generator=torch_generator(seed, "points"))
+
+
 def build_setup(config: CriticTrainingConfig, *, device: torch.device | str = "cpu") -> CriticSetup:
     """Load the library and points, build the critic, optimizer and the held-out set."""
-    from oraclelab.symbolic import FunctionLibrary, parse_points
+    from oraclelab.symbolic import FunctionLibrary
 
     library = FunctionLibrary.load(config.library)
-    points = parse_points(config.points, generator=torch_generator(config.seed, "points"))
+    points = training_points(config.points, config.seed)
     if points.shape[-1] != library.n_inputs:
         raise RunError(f"The points {config.points!r} have {points.shape[-1]} coordinates but library "
                        f"{config.library!r} takes {library.n_inputs} inputs.")
     described = critic_config(config.critic, points.shape[0], points.shape[-1], **config.critic_hyper)
     critic = critic_from_config(described, generator=torch_generator(config.seed, "critic"), device=device)
     optimizer = torch.optim.Adam(critic.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    sampler = FunctionSampler(library, points, config.network, device=device)
+    sampler = FunctionSampler(library, points, config.network, device=device, gradients=critic.use_gradients)
+    if config.calibrate:
+        calibration = sampler.labelled(CALIBRATION_SIZE, torch_generator(config.seed, "calibrate"))
+        sample = FunctionBatch.cat([calibration.real, calibration.fake])
+        critic.calibrate(sample.values, sample.gradients, points.to(device))
     heldout = sampler.labelled(config.heldout_size // 2, torch_generator(config.seed, "heldout"))
     return CriticSetup(config, critic, optimizer, sampler, points.to(device), heldout,
                        torch_generator(config.seed, "train"))
@@ -99,9 +113,13 @@ def build_setup(config: CriticTrainingConfig, *, device: torch.device | str = "c
 def train_step(setup: CriticSetup) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """One Adam step on fresh data; returns (loss, train accuracy, gradient norm, threshold), 0-d Tensors."""
     config, critic = setup.config, setup.critic
-    real = setup.sampler.real(config.batch, setup.generator)
-    fake = setup.sampler.fake(config.batch, setup.generator)
-    loss, real_scores, fake_scores = critic_loss(config.loss, critic, real, fake, setup.points, gp=config.gp,
+    points, device_points = setup.sampler.points, setup.points
+    if config.point_subset is not None and config.point_subset < points.shape[0]:
+        chosen = torch.randperm(points.shape[0], generator=setup.generator)[:config.point_subset]
+        points, device_points = points[chosen], device_points[chosen.to(device_points.device)]
+    real = setup.sampler.real(config.batch, setup.generator, points)
+    fake = setup.sampler.fake(config.batch, setup.generator, points)
+    loss, real_scores, fake_scores = critic_loss(config.loss, critic, real, fake, device_points, gp=config.gp,
                                                  generator=setup.generator)
     setup.optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -163,12 +181,11 @@ def run_training(setup: CriticSetup, progress: TrainingProgress, *, on_row=None,
     """
     config = setup.config
     window = _Window()
-    threshold = torch.tensor(progress.threshold)
     wall_start = time.perf_counter() - progress.wall_seconds
     with progress_bar(f"critic {config.critic}/{config.loss}", config.max_epochs, enabled=show_progress) as bar:
         bar.advance(progress.epoch)
         while (reason := _stop_reason(config, progress)) is None:
-            train_start = time.perf_counter()
+            train_start, cpu_start = time.perf_counter(), time.process_time()
             steps = 0
             while True:
                 loss, train_acc, grad_norm, threshold = train_step(setup)
@@ -181,12 +198,14 @@ def run_training(setup: CriticSetup, progress: TrainingProgress, *, on_row=None,
                     break
             mean_loss, mean_acc, mean_norm = window.means()  # synchronises the device
             progress.seconds += time.perf_counter() - train_start
+            progress.cpu_seconds += time.process_time() - cpu_start
             progress.epoch = epoch
             progress.threshold = float(threshold)
             heldout = heldout_accuracy(setup.critic, setup.heldout, setup.points, progress.threshold)
-            progress.rows.append({"epoch": epoch, "seconds": progress.seconds, "loss": mean_loss,
-                                  "train_acc": mean_acc, "heldout_acc": heldout, "grad_norm": mean_norm})
             progress.wall_seconds = time.perf_counter() - wall_start
+            progress.rows.append({"epoch": epoch, "seconds": progress.seconds, "loss": mean_loss,
+                                  "train_acc": mean_acc, "heldout_acc": heldout, "grad_norm": mean_norm,
+                                  "wall_seconds": progress.wall_seconds, "cpu_seconds": progress.cpu_seconds})
             bar.advance(steps)
             bar.describe(f"critic {config.critic}/{config.loss} held-out {heldout:.3f}")
             if on_row is not None:
@@ -201,13 +220,16 @@ def _summary(config: CriticTrainingConfig, progress: TrainingProgress, reason: s
         "best_heldout_accuracy": max(row["heldout_acc"] for row in progress.rows),
         "target_accuracy": config.target_accuracy,
         "seconds_to_target": hit["seconds"] if hit else None,
+        "wall_seconds_to_target": hit["wall_seconds"] if hit else None,
+        "cpu_seconds_to_target": hit["cpu_seconds"] if hit else None,
         "epochs_to_target": hit["epoch"] if hit else None,
         "seconds": progress.seconds,
         "wall_seconds": progress.wall_seconds,
         "epochs": progress.epoch,
         "stopped": reason,
         "threshold": progress.threshold,
-        "seconds_note": "seconds exclude held-out evaluation and file writes; wall_seconds include them",
+        "seconds_note": ("seconds: wall-clock training time without held-out evaluation and file writes; "
+                         "wall_seconds: everything; cpu_seconds: process CPU time of training, all threads"),
     }
 
 
@@ -231,20 +253,9 @@ def train_critic(config: CriticTrainingConfig | Mapping[str, Any], out_dir: str 
     checkpoint_path = run.file(CHECKPOINT_NAME)
     progress = _resume(setup, checkpoint_path) if resume and checkpoint_path.exists() else TrainingProgress()
     run.write_config({**config.to_dict(), "device": str(device)})
-    last_save = [progress.wall_seconds]
-
-    def save(state: TrainingProgress) -> None:
-        save_checkpoint(checkpoint_path, config=config.to_dict(), critic=setup.critic, optimizer=setup.optimizer,
-                        generator=setup.generator, progress=state)
-        run.write_csv("metrics.csv", state.rows, METRIC_COLUMNS)
-        last_save[0] = state.wall_seconds
-
-    def on_row(state: TrainingProgress) -> None:
-        if state.wall_seconds - last_save[0] >= CHECKPOINT_SECONDS:
-            save(state)
-
-    progress, reason = run_training(setup, progress, on_row=on_row, show_progress=show_progress)
-    save(progress)
+    checkpoints = _Checkpoints(run, checkpoint_path, setup, progress.wall_seconds)
+    progress, reason = run_training(setup, progress, on_row=checkpoints.maybe_save, show_progress=show_progress)
+    checkpoints.save(progress)
     write_critic(run, setup.critic)
     summary = _summary(config, progress, reason)
     run.write_summary(summary)
@@ -257,12 +268,44 @@ def train_critic(config: CriticTrainingConfig | Mapping[str, Any], out_dir: str 
     return summary
 
 
+class _Checkpoints:
+    """Writes ``checkpoint.pt`` and ``metrics.csv`` at a metrics row every
+    ``CHECKPOINT_SECONDS`` of wall-clock time, and on demand."""
+
+    def __init__(self, run: RunFolder, path: Path, setup: CriticSetup, wall_seconds: float) -> None:
+        self.run, self.path, self.setup = run, path, setup
+        self.last = wall_seconds
+
+    def save(self, progress: TrainingProgress) -> None:
+        setup = self.setup
+        save_checkpoint(self.path, config=setup.config.to_dict(), critic=setup.critic, optimizer=setup.optimizer,
+                        generator=setup.generator, progress=progress)
+        self.run.write_csv("metrics.csv", progress.rows, METRIC_COLUMNS)
+        self.last = progress.wall_seconds
+
+    def maybe_save(self, progress: TrainingProgress) -> None:
+        if progress.wall_seconds - self.last >= CHECKPOINT_SECONDS:
+            self.save(progress)
+
+
 def write_critic(run: RunFolder, critic: Critic) -> None:
     """``critic.pt`` (state_dict only) and ``critic.json`` (the config that rebuilds it)."""
     buffer = io.BytesIO()
     torch.save({name: tensor.cpu() for name, tensor in critic.state_dict().items()}, buffer)
     run.write_bytes("critic.pt", buffer.getvalue())
     run.write_json("critic.json", critic.config)
+
+
+def load_critic_points(run_dir: str | Path) -> torch.Tensor:
+    """The point set (P, d) the critic in ``run_dir`` was trained on (from its config.yaml)."""
+    import yaml
+
+    path = Path(run_dir) / "config.yaml"
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path}: file not found.") from None
+    return training_points(settings["points"], settings["seed"])
 
 
 def load_critic(run_dir: str | Path, *, device: torch.device | str = "cpu") -> Critic:

@@ -25,6 +25,7 @@ class TrainingProgress:
     epoch : Adam steps taken.
     seconds : training time, held-out evaluation and file writes excluded.
     wall_seconds : wall-clock time of the run so far.
+    cpu_seconds : process CPU time of training (all threads), evaluation excluded.
     threshold : score above which a function counts as real (0 for BCE logits; for
         WGAN-GP the midpoint of the mean real and fake scores of the last batch).
     rows : metrics rows written so far.
@@ -33,6 +34,7 @@ class TrainingProgress:
     epoch: int = 0
     seconds: float = 0.0
     wall_seconds: float = 0.0
+    cpu_seconds: float = 0.0
     threshold: float = 0.0
     rows: list[dict[str, Any]] = field(default_factory=list)
 

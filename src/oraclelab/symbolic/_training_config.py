@@ -24,6 +24,10 @@ class CriticTrainingConfig:
     An "epoch" is one Adam step on a fresh batch of ``batch`` real and ``batch`` fake
     functions. Held-out accuracy is measured every ``eval_every`` epochs on
     ``heldout_size`` functions (half real, half fake) drawn once from their own stream.
+    With ``calibrate`` the critic's per-channel input scale is set to the inverse
+    standard deviation of a separate sample of real and fake functions before training.
+    With ``point_subset`` (``set`` critic only) each step uses a fresh random subset of
+    that many points; held-out accuracy always uses every point.
     Training stops when held-out accuracy reaches ``target_accuracy``, after
     ``max_epochs``, or once ``max_seconds`` of wall-clock time have passed.
     """
@@ -38,13 +42,15 @@ class CriticTrainingConfig:
     network_width: int = 32
     network_activation: str = "relu"
     network_latent_width: int = 3
+    calibrate: bool = True
     batch: int = 64
-    lr: float = 1e-3
+    point_subset: int | None = None
+    lr: float = 2e-3
     weight_decay: float = 0.0
     target_accuracy: float = 0.99
     max_epochs: int = 10_000
     max_seconds: float | None = None
-    eval_every: int = 25
+    eval_every: int = 5
     heldout_size: int = 1000
     seed: int = 0
 
@@ -67,6 +73,11 @@ class CriticTrainingConfig:
             raise ParameterError(
                 f"The 'target_accuracy' parameter of {OWNER} must be in (0, 1]. Got {self.target_accuracy!r} instead."
             )
+        if self.point_subset is not None:
+            check_int_at_least(self.point_subset, "point_subset", OWNER, 1)
+            if self.critic != "set":
+                raise ParameterError(f"The 'point_subset' parameter of {OWNER} needs the 'set' critic, which accepts "
+                                     f"any number of points. Got critic {self.critic!r}.")
         if not isinstance(self.critic_hyper, Mapping):
             raise ParameterError(f"The 'critic_hyper' parameter of {OWNER} must be a mapping. Got {self.critic_hyper!r}.")
 

@@ -31,9 +31,6 @@ class LabelledFunctions:
     real: FunctionBatch
     fake: FunctionBatch
 
-    def to(self, device: torch.device | str) -> "LabelledFunctions":
-        return LabelledFunctions(self.real.to(device), self.fake.to(device))
-
     def features_and_labels(self) -> tuple[np.ndarray, np.ndarray]:
         """Values as a feature matrix (2n, P) and labels (2n,), 1 for real, for scikit-learn."""
         values = torch.cat([self.real.values, self.fake.values]).cpu().numpy().astype(np.float64)
@@ -50,21 +47,27 @@ class FunctionSampler:
     points : Tensor of shape (P, d) on the CPU; samples are drawn there (so a seed gives
         the same data on every device) and moved to ``device``.
     network : the random-network architecture.
+    gradients : when False the random networks' Jacobians are skipped (half their cost)
+        and fake gradients are zeros: for critics that look at values only.
     """
 
     def __init__(self, library, points: torch.Tensor, network: RandomNetworkConfig, *,
-                 device: torch.device | str = "cpu") -> None:
+                 device: torch.device | str = "cpu", gradients: bool = True) -> None:
         self.library = library
         self.points = points
         self.network = network
         self.device = torch.device(device)
+        self.gradients = gradients
 
-    def real(self, n: int, generator: torch.Generator) -> FunctionBatch:
-        sample = self.library.sample(n, self.points, generator)
+    def real(self, n: int, generator: torch.Generator, points: torch.Tensor | None = None) -> FunctionBatch:
+        """``n`` library functions on ``points`` (default: all points)."""
+        sample = self.library.sample(n, self.points if points is None else points, generator)
         return FunctionBatch(sample.values, sample.gradients).to(self.device)
 
-    def fake(self, n: int, generator: torch.Generator) -> FunctionBatch:
-        values, gradients = random_network_functions(n, self.points, self.network, generator=generator)
+    def fake(self, n: int, generator: torch.Generator, points: torch.Tensor | None = None) -> FunctionBatch:
+        """``n`` random-network latent functions on ``points`` (default: all points)."""
+        values, gradients = random_network_functions(n, self.points if points is None else points, self.network,
+                                                     generator=generator, gradients=self.gradients)
         return FunctionBatch(values, gradients).to(self.device)
 
     def labelled(self, n_each: int, generator: torch.Generator) -> LabelledFunctions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from oraclelab.symbolic.critics._base import Critic, mlp, n_point_features, point_features
+from oraclelab.symbolic.critics._base import Critic, mlp
 
 
 class FlatCritic(Critic):
@@ -17,12 +17,9 @@ class FlatCritic(Critic):
     def __init__(self, n_points: int, n_inputs: int, *, width: int = 64, layers: int = 2,
                  use_gradients: bool = True, use_inputs: bool = False, activation: str = "relu") -> None:
         super().__init__()
-        self.use_gradients = use_gradients
-        self.use_inputs = use_inputs
-        k = n_point_features(n_inputs, use_gradients=use_gradients, use_inputs=use_inputs)
+        k = self._setup_features(n_inputs, use_gradients=use_gradients, use_inputs=use_inputs)
         self.net = mlp(n_points * k, width, layers, 1, activation)
 
     def forward(self, values: torch.Tensor, gradients: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
-        features = point_features(values, gradients, points, use_gradients=self.use_gradients,
-                                  use_inputs=self.use_inputs)
+        features = self.features(values, gradients, points)
         return self.net(features.flatten(1))[:, 0]

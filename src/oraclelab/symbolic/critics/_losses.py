@@ -83,8 +83,8 @@ def critic_loss(loss: str, critic: Critic, real: FunctionBatch, fake: FunctionBa
     Returns ``(loss, real_scores (B,), fake_scores (B,))``.
     """
     check_choice(loss, "loss", "critic_loss", LOSSES)
-    real_scores = critic(real.values, real.gradients, points)
-    fake_scores = critic(fake.values, fake.gradients, points)
+    both = FunctionBatch.cat([real, fake])
+    real_scores, fake_scores = critic(both.values, both.gradients, points).split([len(real), len(fake)])
     if loss == "bce":
         return bce_loss(real_scores, fake_scores), real_scores, fake_scores
     penalty = gradient_penalty(critic, real, fake, points, generator=generator) if gp > 0 else 0.0

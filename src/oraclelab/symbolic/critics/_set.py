@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from oraclelab._validation import check_choice
-from oraclelab.symbolic.critics._base import Critic, mlp, n_point_features, point_features
+from oraclelab.symbolic.critics._base import Critic, PointwiseLinear, mlp
 
 POOLINGS = ("mean", "max", "mean+max")
 
@@ -19,21 +19,18 @@ class SetCritic(Critic):
     uniform factory signature and ignored.
     """
 
-    def __init__(self, n_points: int, n_inputs: int, *, embed_size: int = 64, embed_width: int = 64,
-                 embed_layers: int = 2, width: int = 64, layers: int = 1, pooling: str = "mean+max",
+    def __init__(self, n_points: int, n_inputs: int, *, embed_size: int = 32, embed_width: int = 32,
+                 embed_layers: int = 1, width: int = 64, layers: int = 1, pooling: str = "mean+max",
                  use_gradients: bool = True, use_inputs: bool = True, activation: str = "relu") -> None:
         super().__init__()
-        self.use_gradients = use_gradients
-        self.use_inputs = use_inputs
         self.pooling = check_choice(pooling, "pooling", "SetCritic", POOLINGS)
-        k = n_point_features(n_inputs, use_gradients=use_gradients, use_inputs=use_inputs)
-        self.phi = mlp(k, embed_width, embed_layers, embed_size, activation)
+        k = self._setup_features(n_inputs, use_gradients=use_gradients, use_inputs=use_inputs)
+        self.phi = mlp(k, embed_width, embed_layers, embed_size, activation, linear=PointwiseLinear)
         pooled = embed_size * (2 if pooling == "mean+max" else 1)
         self.rho = mlp(pooled, width, layers, 1, activation)
 
     def forward(self, values: torch.Tensor, gradients: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
-        features = point_features(values, gradients, points, use_gradients=self.use_gradients,
-                                  use_inputs=self.use_inputs)
+        features = self.features(values, gradients, points)
         embedded = self.phi(features)
         pooled = []
         if self.pooling in ("mean", "mean+max"):

@@ -23,9 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume: bool):
-    """Load the critic (and its point set) from --critic-dir, or train one into DIR/critic."""
-    from oraclelab.symbolic import parse_points
-    from oraclelab.symbolic._training import load_critic, train_critic
+    """The critic, its point set and its training settings: from --critic-dir, or trained into DIR/critic."""
+    from oraclelab.symbolic._training import load_critic, load_critic_points, train_critic
 
     critic_dir = Path(config.critic_dir) if config.critic_dir else run.path / "critic"
     if config.critic_dir is None and not (critic_dir / "critic.pt").exists():
@@ -34,8 +33,7 @@ def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume
         train_critic({"library": library, "points": points, "critic": config.critic, "seed": config.seed,
                       "max_seconds": config.critic_max_seconds}, critic_dir, resume=resume, figures=False)
     settings = yaml.safe_load((critic_dir / "config.yaml").read_text(encoding="utf-8"))
-    points = parse_points(settings["points"], generator=torch.Generator().manual_seed(config.seed))
-    return load_critic(critic_dir), points, settings
+    return load_critic(critic_dir), load_critic_points(critic_dir), settings
 
 
 def _default_library(config: DiscoveryConfig, data: DiscoveryData) -> str:

@@ -3,7 +3,6 @@ import pytest
 
 from oraclelab.elicit import (
     HiddenMetricOracle,
-    QuadraticMetric,
     QuadraticMetricElicitor,
     Sphere,
     check_gradients,

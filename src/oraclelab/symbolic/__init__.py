@@ -5,8 +5,7 @@ Importing this package does not import torch; the torch-based parts load on firs
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from oraclelab._lazy import lazy_exports
 
 # Public name -> private module (relative to this package) that defines it (PEP 562).
 _LAZY: dict[str, str] = {
@@ -60,14 +59,4 @@ _LAZY: dict[str, str] = {
 __all__: list[str] = sorted(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

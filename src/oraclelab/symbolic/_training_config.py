@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import ClassVar, Mapping
 
+from oraclelab._config import DictConfig
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic._random_networks import ACTIVATIONS, RandomNetworkConfig
@@ -18,7 +18,7 @@ RESUMABLE_FIELDS = ("target_accuracy", "max_epochs", "max_seconds")
 
 
 @dataclass(frozen=True)
-class CriticTrainingConfig:
+class CriticTrainingConfig(DictConfig):
     """Everything that defines a critic-training run; one ``seed`` drives all randomness.
 
     An "epoch" is one Adam step on a fresh batch of ``batch`` real and ``batch`` fake
@@ -32,6 +32,7 @@ class CriticTrainingConfig:
     ``max_epochs``, or once ``max_seconds`` of wall-clock time have passed.
     """
 
+    OWNER: ClassVar[str] = OWNER
     library: str = "F11"
     points: str = "grid:-3:3:700"
     critic: str = "mlp"
@@ -86,19 +87,6 @@ class CriticTrainingConfig:
         """The random-network ("fake") architecture."""
         return RandomNetworkConfig(self.network_depth, self.network_width, self.network_activation,
                                    self.network_latent_width)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: (dict(v) if isinstance(v := getattr(self, f.name), Mapping) else v)
-                for f in dataclasses.fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "CriticTrainingConfig":
-        """Build from a mapping, refusing unknown keys with a message naming them."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ParameterError(f"{OWNER} has no parameter {unknown[0]!r}; known: {', '.join(sorted(names))}.")
-        return cls(**data)
 
     def differences(self, other: "CriticTrainingConfig", *, ignore: tuple[str, ...] = ()) -> list[str]:
         """Names of fields whose values differ, apart from ``ignore``."""

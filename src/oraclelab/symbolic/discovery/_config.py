@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import ClassVar
 
+from oraclelab._config import DictConfig
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.models import MODELS
@@ -15,7 +15,7 @@ REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
 
 
 @dataclass(frozen=True)
-class DiscoveryConfig:
+class DiscoveryConfig(DictConfig):
     """Everything that defines a discovery run; one ``seed`` drives all randomness.
 
     The model is trained on ``problem`` (a built-in name) or on a user table (``data`` with
@@ -31,6 +31,7 @@ class DiscoveryConfig:
     functions of the critic's library (``sr_latent_functions`` overrides them).
     """
 
+    OWNER: ClassVar[str] = OWNER
     problem: str | None = "F11"
     data: str | None = None
     inputs: tuple[str, ...] = ()
@@ -81,15 +82,3 @@ class DiscoveryConfig:
         object.__setattr__(self, "inputs", tuple(self.inputs))
         if self.sr_latent_functions is not None:
             object.__setattr__(self, "sr_latent_functions", tuple(self.sr_latent_functions))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else
-                         dict(v) if isinstance(v, Mapping) else v) for f in dataclasses.fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "DiscoveryConfig":
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ParameterError(f"{OWNER} has no setting {unknown[0]!r}.")
-        return cls(**data)

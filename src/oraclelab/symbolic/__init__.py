@@ -34,6 +34,7 @@ _LAZY: dict[str, str] = {
     "gradient_penalty": ".critics",
     "CriticTrainingConfig": "._training_config",
     "train_critic": "._training",
+    "train_critic_batch": "._batched_training",
     "load_critic": "._training",
     "load_critic_points": "._training",
     "compare_classifiers": "._studies",

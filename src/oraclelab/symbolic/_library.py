@@ -11,7 +11,7 @@ import torch
 
 from oraclelab.errors import DataFileError, FormulaError, ParameterError
 
-from .formulas import Template, functions_of, parse_template
+from .formulas import Template, functions_of, operators_of, parse_template
 from .formulas._check import check_derivatives
 from .formulas._torch import CompiledTemplate
 
@@ -105,6 +105,11 @@ class FunctionLibrary:
     def functions(self) -> tuple[str, ...]:
         """The one-argument functions (sin, exp, ...) the templates' values call, sorted."""
         return tuple(sorted(set().union(*(functions_of(t.value) for t in self.templates))))
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        """The binary operators (+, -, *, /, **) the templates' values use, sorted."""
+        return tuple(sorted(set().union(*(operators_of(t.value) for t in self.templates))))
 
     def __repr__(self) -> str:
         return f"FunctionLibrary(name={self.name!r}, n_templates={len(self.templates)}, n_inputs={self.n_inputs})"

@@ -57,12 +57,12 @@ def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
 
 
 def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
-            latent_functions: tuple[str, ...] = ()) -> Distillation:
+            latent_functions: tuple[str, ...] = (), latent_division: bool = True) -> Distillation:
     """Symbolic regression on every latent, then on the outer function; compose and check.
 
-    ``latent_functions`` are the one-argument functions the latent fits may use (those of
-    the critic's library: a parabola library gives polynomial fits); ``config.sr_latent_functions``
-    overrides them.
+    ``latent_functions`` are the one-argument functions the latent fits may use and
+    ``latent_division`` whether they may divide (as the critic's library does: a parabola
+    library gives polynomial fits); ``config.sr_latent_functions`` overrides the functions.
     """
     from oraclelab.symbolic.distill import are_equivalent, compose, evaluate_expression, scores, symbolic_regression
 
@@ -72,7 +72,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     functions = config.sr_latent_functions if config.sr_latent_functions is not None else latent_functions
     latent_results = [
         symbolic_regression(X_train, learned_train[:, k], X_val=X_val, y_val=learned_val[:, k],
-                            random_state=config.seed + k, functions=functions,
+                            random_state=config.seed + k, functions=functions, division=latent_division,
                             noise=config.sr_latent_noise * max(float(learned_train[:, k].std()), 1e-12), **settings)
         for k in range(learned_train.shape[1])
     ]

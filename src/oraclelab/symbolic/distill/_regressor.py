@@ -129,6 +129,7 @@ def symbolic_regression(
     max_length: int = 30,
     functions: Sequence[str] = DEFAULT_FUNCTIONS,
     optimizer_iterations: int = 10,
+    division: bool = True,
     noise: float | None = None,
     random_state: int = 0,
     n_threads: int | None = None,
@@ -154,6 +155,8 @@ def symbolic_regression(
         One-argument functions (besides + - * /): sin, cos, exp, log, sqrt, tanh, abs, square, ...
     optimizer_iterations : int
         Levenberg-Marquardt steps fitting the constants of each model (>= 1).
+    division : bool
+        Offer division besides + - * (off: polynomials and function compositions only).
     noise : float, optional
         Noise standard deviation of y for model selection by description length; for a
         learned latent, the network's approximation error. Default ``1e-3 * std(y)``.
@@ -186,6 +189,7 @@ def symbolic_regression(
     start = time.perf_counter()
     estimator = _fit_operon(X, y, seconds=seconds, generations=generations, population_size=population_size,
                             max_length=max_length, functions=functions, optimizer_iterations=optimizer_iterations,
+                            division=division,
                             sigma=sigma, random_state=random_state, n_threads=n_threads)
     elapsed = time.perf_counter() - start
     expression = operon_tree_to_sympy(estimator.model_.Nodes, estimator.variables_, symbols)
@@ -233,7 +237,7 @@ def _require_pysr() -> None:
 
 
 def _fit_operon(X: np.ndarray, y: np.ndarray, *, seconds: float, generations: int, population_size: int,
-                max_length: int, functions: Sequence[str], optimizer_iterations: int, sigma: float,
+                max_length: int, functions: Sequence[str], optimizer_iterations: int, division: bool, sigma: float,
                 random_state: int, n_threads: int | None):
     unknown = sorted(set(functions) - set(_OPERON_FUNCTIONS))
     if unknown:
@@ -242,7 +246,7 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, *, seconds: float, generations: in
     from pyoperon.sklearn import SymbolicRegressor as OperonRegressor
 
     estimator = OperonRegressor(
-        allowed_symbols=",".join(["add", "sub", "mul", "div", "constant", "variable", *functions]),
+        allowed_symbols=",".join(["add", "sub", "mul", *(["div"] if division else []), "constant", "variable", *functions]),
         objectives=["mse", "length"],
         optimizer_iterations=int(optimizer_iterations),
         max_length=int(max_length),

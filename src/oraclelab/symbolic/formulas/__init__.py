@@ -11,7 +11,7 @@ from oraclelab._lazy import lazy_exports
 from ._derivative import differentiate
 from ._parse import MAX_DEPTH, MAX_LENGTH, parse_expression
 from ._template import Template, parse_template
-from ._tree import Binary, Call, Coef, Const, Input, Neg, Node, functions_of
+from ._tree import Binary, Call, Coef, Const, Input, Neg, Node, functions_of, operators_of
 
 _LAZY: dict[str, str] = {
     "compile_tree": "._torch",
@@ -36,6 +36,7 @@ __all__ = [
     "Template",
     "differentiate",
     "functions_of",
+    "operators_of",
     "parse_expression",
     "parse_template",
     *sorted(_LAZY),

@@ -33,6 +33,7 @@ __all__ = [
     "inputs_of",
     "coefficients_of",
     "functions_of",
+    "operators_of",
 ]
 
 #: One-argument functions a template may call; ``sign`` only appears in derivatives.
@@ -206,3 +207,8 @@ def coefficients_of(node: Node) -> frozenset[str]:
 def functions_of(node: Node) -> frozenset[str]:
     """Names of the one-argument functions the tree calls."""
     return frozenset(n.fn for n in _walk(node) if isinstance(n, Call))
+
+
+def operators_of(node: Node) -> frozenset[str]:
+    """Binary operator symbols the tree uses."""
+    return frozenset(n.op for n in _walk(node) if isinstance(n, Binary))

@@ -193,3 +193,13 @@ def test_sample_follows_the_device_and_dtype_of_the_points(device, dtype):
     reference = library.sample(40, x.cpu().double(), torch.Generator().manual_seed(1))
     assert torch.equal(sample.template_ids.cpu(), reference.template_ids)
     assert torch.allclose(sample.values.cpu().double(), reference.values, rtol=1e-4, atol=1e-4)
+
+
+def test_library_reports_the_functions_and_operators_its_templates_use():
+    from oraclelab.symbolic import FunctionLibrary
+
+    library = FunctionLibrary.from_strings(["N0*sin(U0*x0) + exp(x0)/2", "x0**2 - N1"])
+    assert library.functions == ("exp", "sin")
+    assert library.operators == ("*", "**", "+", "-", "/")
+    assert FunctionLibrary.builtin("F11").functions == ()
+    assert "/" not in FunctionLibrary.builtin("F11").operators

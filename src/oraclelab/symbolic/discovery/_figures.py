@@ -24,12 +24,14 @@ def write_discovery_figures(run: RunFolder, rows: Sequence[dict[str, Any]], mode
     axis.set_xlabel("epoch")
     axis.set_ylabel("MSE / Var(F)")
     axis.legend(frameon=False)
+    figure.subplots_adjust(bottom=0.15, left=0.15)
     save_figure(figure, run.file("losses.png"))
     if data.G is not None:
         figure, axis = plt.subplots(figsize=(6, 3.5))
         axis.plot(epochs, [row["min_corr"] for row in rows])
         axis.set_xlabel("epoch")
         axis.set_ylabel("min_corr (validation)")
+        figure.subplots_adjust(bottom=0.15, left=0.15)
         save_figure(figure, run.file("min_corr.png"))
     X = data.part("test", data.X)
     with torch.no_grad():
@@ -50,4 +52,5 @@ def write_discovery_figures(run: RunFolder, rows: Sequence[dict[str, Any]], mode
         axis.set_xlabel(data.input_names[0])
         axis.set_title(f"latent {k}", fontsize=9)
         axis.legend(frameon=False, fontsize=7)
+    figure.subplots_adjust(bottom=0.18, wspace=0.3)
     save_figure(figure, run.file("latents.png"))

@@ -29,7 +29,7 @@ def plot_error_histograms(records: Sequence[EstimateRecord], path: str | Path) -
             axis.set_xlabel(f"log10 {name}", fontsize=8)
             axis.set_ylabel("trials", fontsize=8)
     figure.subplots_adjust(top=1 - 0.35 / height, bottom=0.5 / height, hspace=0.9, wspace=0.25)
-    return save_figure(figure, path)
+    return save_figure(figure, path, tight=False)
 
 
 def plot_errors_vs_classes(rows: Sequence[dict], path: str | Path) -> Path:

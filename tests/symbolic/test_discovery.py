@@ -86,3 +86,23 @@ def test_discover_rejects_bad_options_with_exit_code_2(run_cli, tmp_path):
     code, _, err = run_cli("symbolic", "discover", "--data", tmp_path / "missing.csv", "--inputs", "x0", "--target", "y",
                            "--out", tmp_path / "o2", "--critic-weight", "0")
     assert code == 2 and "missing.csv" in err
+
+
+def test_read_out_takes_the_shortest_formula_within_the_tolerance_of_the_best():
+    import sympy
+
+    from oraclelab.symbolic.discovery._distill import simplest_within
+    from oraclelab.symbolic.distill import ParetoPoint, SRResult
+
+    x = sympy.Symbol("x0", real=True)
+    X = np.linspace(-2, 2, 200)[:, None]
+    y = X[:, 0] ** 2 + 1e-3 * np.sin(50 * X[:, 0])
+    candidates = [x, x**2, x**2 + 0.001 * sympy.sin(50 * x)]
+    values = [X[:, 0], X[:, 0] ** 2, y]
+    front = tuple(ParetoPoint(e, length, float(np.mean((y - v) ** 2)))
+                  for e, length, v in zip(candidates, (1, 3, 9), values))
+    best = SRResult(candidates[2], (x,), 7, 9, 1.0, 0.0, 1.0, 0.0, 1.0, "operon", front)
+    chosen = simplest_within(best, X, y, X, y, tolerance=1e-3)
+    assert chosen.expression == x**2 and chosen.length == 3
+    assert chosen.r2_train == pytest.approx(1 - np.var(y - X[:, 0] ** 2) / np.var(y))
+    assert simplest_within(best, X, y, X, y, tolerance=1e-9).expression == candidates[2]

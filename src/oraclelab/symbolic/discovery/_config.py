@@ -28,7 +28,8 @@ class DiscoveryConfig(DictConfig):
     regression (``sr_seconds`` and ``sr_generations`` per fit). A latent is only a network's
     approximation of a formula: its fit selects models by description length assuming noise of
     ``sr_latent_noise`` times the latent's standard deviation, with the one-argument
-    functions of the critic's library (``sr_latent_functions`` overrides them).
+    functions of the critic's library (``sr_latent_functions`` overrides them); of the Pareto
+    front, the shortest formula whose R^2 is within ``sr_latent_r2_tolerance`` of the best is read out.
     """
 
     OWNER: ClassVar[str] = OWNER
@@ -56,6 +57,7 @@ class DiscoveryConfig(DictConfig):
     sr_seconds: float = 10.0
     sr_generations: int = 200
     sr_latent_noise: float = 0.05
+    sr_latent_r2_tolerance: float = 1e-3
     sr_latent_functions: tuple[str, ...] | None = None
     seed: int = 0
 
@@ -74,7 +76,7 @@ class DiscoveryConfig(DictConfig):
             check_int_at_least(self.n_latents, "n_latents", OWNER, 1)
         if self.n_samples is not None:
             check_int_at_least(self.n_samples, "n_samples", OWNER, 10)
-        for name in ("lr", "sr_seconds", "critic_max_seconds", "sr_latent_noise"):
+        for name in ("lr", "sr_seconds", "critic_max_seconds", "sr_latent_noise", "sr_latent_r2_tolerance"):
             check_positive(getattr(self, name), name, OWNER)
         for name in ("l1", "entropy", "critic_weight"):
             if not float(getattr(self, name)) >= 0:

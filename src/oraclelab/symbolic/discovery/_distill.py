@@ -51,6 +51,33 @@ class Distillation:
         }
 
 
+def simplest_within(result: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+                    tolerance: float) -> Any:
+    """The shortest formula of the SR Pareto front whose train R^2 is within ``tolerance`` of the best.
+
+    A latent is a network's approximation of a formula: the extra accuracy of longer
+    formulas mostly fits the network's own error, so the knee of the front is read out.
+    """
+    import dataclasses
+
+    from oraclelab.symbolic.distill import evaluate_expression, scores
+
+    variance = max(float(np.var(y)), 1e-300)
+    r2 = [1.0 - point.mse_train / variance for point in result.pareto_front]
+    if not r2:
+        return result
+    best = max(max(r2), result.r2_train)
+    chosen = min((p for p, value in zip(result.pareto_front, r2) if value >= best - tolerance), key=lambda p: p.length,
+                 default=None)
+    if chosen is None or chosen.length >= result.length:
+        return result
+    r2_train, mse_train = scores(y, evaluate_expression(chosen.expression, result.symbols, X))
+    r2_val, mse_val = scores(y_val, evaluate_expression(chosen.expression, result.symbols, X_val))
+    return dataclasses.replace(result, expression=chosen.expression, length=chosen.length,
+                               complexity=sum(1 for _ in sympy.preorder_traversal(chosen.expression)),
+                               r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val, mse_validation=mse_val)
+
+
 def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
     with torch.no_grad():
         return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
@@ -71,9 +98,11 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names)
     functions = config.sr_latent_functions if config.sr_latent_functions is not None else latent_functions
     latent_results = [
-        symbolic_regression(X_train, learned_train[:, k], X_val=X_val, y_val=learned_val[:, k],
-                            random_state=config.seed + k, functions=functions, division=latent_division,
-                            noise=config.sr_latent_noise * max(float(learned_train[:, k].std()), 1e-12), **settings)
+        simplest_within(
+            symbolic_regression(X_train, learned_train[:, k], X_val=X_val, y_val=learned_val[:, k],
+                                random_state=config.seed + k, functions=functions, division=latent_division,
+                                noise=config.sr_latent_noise * max(float(learned_train[:, k].std()), 1e-12), **settings),
+            X_train, learned_train[:, k], X_val, learned_val[:, k], config.sr_latent_r2_tolerance)
         for k in range(learned_train.shape[1])
     ]
     formula_train = np.column_stack([r.predict(X_train) for r in latent_results])

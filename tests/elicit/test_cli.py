@@ -58,10 +58,14 @@ def test_run_elicits_given_metrics_and_worst_dissects_the_largest_error(run_cli,
     assert "f_neg0" in stdout
 
 
-def test_demo_prints_the_metric_and_its_estimate(run_cli):
-    code, stdout, _ = run_cli("elicit", "demo", "--classes", "2", "--seed", "3")
+def test_demo_prints_the_metric_and_its_estimate_and_writes_a_run_folder(run_cli, tmp_path):
+    code, stdout, _ = run_cli("elicit", "demo", "--classes", "2", "--seed", "3", "--out", tmp_path / "demo")
     assert code == 0
     assert "a_hat" in stdout and "B_hat" in stdout and "B_err" in stdout and "520 comparisons" in stdout
+    with np.load(tmp_path / "demo" / "estimates.npz") as record:
+        B_err = float(np.linalg.norm(record["B_hat"][0] - record["B"][0]))
+    summary = json.loads((tmp_path / "demo" / "summary.json").read_text())
+    assert summary["B_err_max"] == pytest.approx(B_err) and f"{B_err:.3g}" in stdout
 
 
 def bad_metric_files(tmp_path):

@@ -185,6 +185,7 @@ def demo(
     tol: float = TOL,
     mode: Mode = MODE,
     seed: int = typer.Option(0, "--seed", help="Seed of the hidden metric."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-demo-<time>)."),
 ) -> None:
     """Elicit one random well-formed metric and print a, a_hat, B, B_hat and the errors."""
     from rich.console import Console
@@ -192,14 +193,23 @@ def demo(
     from oraclelab.elicit._geometry import Sphere, n_rates
     from oraclelab.elicit._metrics import random_metrics
     from oraclelab.elicit._oracles import HiddenMetricOracle
+    from oraclelab.elicit._outputs import write_figures, write_trial_table
     from oraclelab.elicit._qme import elicit_quadratic
-    from oraclelab.runs import stream_generator
+    from oraclelab.elicit._records import EstimateRecord, save_record
+    from oraclelab.runs import RunFolder, stream_generator
 
     q = n_rates(classes)
     sphere = Sphere.centred(q)
+    folder = RunFolder(out or _default_out("demo"))
+    folder.write_config({"command": "elicit demo", "classes": classes, "tol": tol, "mode": mode.value, "seed": seed})
     metric = random_metrics(1, q, well_formed=True, sphere=sphere, rng=stream_generator(seed, "demo"))
-    oracle = HiddenMetricOracle(metric)
-    result = elicit_quadratic(oracle, sphere, tol=tol, mode=mode.value, well_formed=True)
+    start = time.perf_counter()
+    result = elicit_quadratic(HiddenMetricOracle(metric), sphere, tol=tol, mode=mode.value, well_formed=True)
+    record = EstimateRecord("demo", metric, sphere, result, True, time.perf_counter() - start)
+    save_record(folder, "estimates.npz", record)
+    write_trial_table(folder, [record])
+    write_figures(folder, [record])
+    folder.write_summary({"command": "elicit demo", **record.summary_row()})
     console = Console()
     with np.printoptions(precision=4, suppress=True, linewidth=120):
         console.print(f"k = {classes} classes, q = {q} rates, {int(result.comparisons[0]):,} comparisons ({mode.value})")
@@ -207,5 +217,5 @@ def demo(
         console.print(f"a_hat = {result.a[0]}")
         console.print(f"B =\n{metric.B[0]}")
         console.print(f"B_hat =\n{result.B[0]}")
-    console.print(f"a_err = ||a_hat - a|| = {np.linalg.norm(result.a[0] - metric.a[0]):.3g}   "
-                  f"B_err = ||B_hat - B||_F = {np.linalg.norm(result.B[0] - metric.B[0]):.3g}")
+    console.print(f"a_err = ||a_hat - a|| = {record.a_err[0]:.3g}   B_err = ||B_hat - B||_F = {record.B_err[0]:.3g}")
+    typer.echo(f"Run folder: {folder.path}")

@@ -32,7 +32,7 @@ app.add_typer(sweep_app, name="sweep")
 USER_ERROR = 2
 
 #: Options that take several values after one flag (``--classes 2 3 4 5``), per command name.
-VARIADIC_OPTIONS = {"study": ("--classes",)}
+VARIADIC_OPTIONS = {"study": ("--classes",), "train-critics": ("--lrs", "--seeds")}
 
 
 def _one_line(message: str) -> str:

@@ -69,3 +69,23 @@ def test_importing_the_package_and_cli_does_not_import_torch():
     code = "import sys, oraclelab.symbolic, oraclelab.cli; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_train_critics_trains_one_critic_per_lr_and_seed_and_each_one_loads(run_cli, tmp_path):
+    import json
+
+    import torch
+
+    from oraclelab.symbolic._training import load_critic
+
+    out = tmp_path / "batch"
+    code, stdout, err = run_cli("symbolic", "train-critics", "--lrs", "1e-3", "3e-3", "--seeds", "0", "1",
+                                "--points", "grid:-3:3:50", "--max-epochs", "10", "--out", out)
+    assert code == 0, err
+    rows = json.loads((out / "summary.json").read_text())["critics"]
+    assert [(row["lr"], row["seed"]) for row in rows] == [(1e-3, 0), (1e-3, 1), (3e-3, 0), (3e-3, 1)]
+    assert all(row["epochs"] == 10 for row in rows)
+    critics = [load_critic(out / f"critic-{k}") for k in range(4)]
+    values = torch.randn(3, 50)
+    scores = [c(values, torch.zeros(3, 50, 1), torch.linspace(-3, 3, 50)[:, None]) for c in critics]
+    assert not torch.equal(scores[0], scores[1])  # different seeds, different critics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -168,3 +168,37 @@ def input_study_command(
     _print_table(f"input distributions, critic {critic.value} -> {out}",
                  [{k: row[k] for k in ("points", "seconds_to_target", "epochs_to_target", "heldout_accuracy")}
                   for row in rows])
+
+
+@app.command("train-critics")
+def train_critics_command(
+    out: Path = typer.Option(..., "--out", help="Run folder; critic k goes to OUT/critic-k."),
+    lrs: List[float] = typer.Option([2e-3], "--lrs", help="Learning rates, e.g. --lrs 1e-3 3e-3 1e-2."),
+    seeds: List[int] = typer.Option([0], "--seeds", help="Seeds, e.g. --seeds 0 1 2 (every lr x seed pair is one critic)."),
+    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
+    points: str = typer.Option("grid:-3:3:700", help="Point set (deterministic specs only)."),
+    critic: CriticKind = typer.Option(CriticKind.mlp, help="Critic architecture."),
+    batch: int = typer.Option(64, help="Real and fake functions per step (each), per critic."),
+    target_accuracy: float = typer.Option(0.99, help="Each critic stops at this held-out accuracy."),
+    max_epochs: int = typer.Option(2000, help="Step budget per critic."),
+    device: str = typer.Option("cpu", help="torch device."),
+    threads: int = Threads,
+) -> None:
+    """Train one critic per (lr, seed) pair at once, with stacked weights on one device."""
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic._batched_training import train_critic_batch
+    from oraclelab.symbolic._training import write_critic
+
+    _set_threads(threads)
+    configs = [{"library": library, "points": points, "critic": critic.value, "batch": batch, "lr": lr, "seed": seed,
+                "target_accuracy": target_accuracy, "max_epochs": max_epochs} for lr in lrs for seed in seeds]
+    run = RunFolder(out)
+    run.write_config({"command": "symbolic train-critics", "configs": configs, "device": device})
+    summaries = train_critic_batch(configs, device=device)
+    rows = []
+    for k, summary in enumerate(summaries):
+        write_critic(RunFolder(run.path / f"critic-{k}", overwrite=True), summary.pop("critic"))
+        rows.append({"critic": k, **summary})
+    run.write_summary({"critics": rows})
+    keys = ("critic", "lr", "seed", "heldout_accuracy", "epochs_to_target", "seconds_to_target", "stopped")
+    _print_table(f"{len(rows)} {critic.value} critics trained at once -> {out}", [{key: row[key] for key in keys} for row in rows])

@@ -23,7 +23,6 @@ class DiscoveryData:
     splits: dict[str, np.ndarray]
     input_names: tuple[str, ...]
     truth: Any
-    latent_strings: tuple[str, ...]
 
     def part(self, split: str, array: np.ndarray) -> np.ndarray:
         return array[self.splits[split]]
@@ -41,9 +40,9 @@ def load_discovery_data(config: DiscoveryConfig) -> DiscoveryData:
         problem = get_problem(config.problem)
         data = problem.generate(config.n_samples or problem.default_n, config.seed)
         return DiscoveryData(data.X, data.F, data.G, data.splits, tuple(problem.input_names),
-                             problem.target_sympy, tuple(problem.latent_strings))
+                             problem.target_sympy)
     from oraclelab.symbolic._data import load_table, split_indices
 
     table = load_table(config.data, inputs=list(config.inputs), target=config.target)
     splits = split_indices(len(table.y), seed=config.seed)
-    return DiscoveryData(table.X, table.y, None, splits, tuple(config.inputs), None, ())
+    return DiscoveryData(table.X, table.y, None, splits, tuple(config.inputs), None)

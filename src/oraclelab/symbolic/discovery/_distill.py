@@ -8,6 +8,7 @@ equivalence.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,8 +59,6 @@ def simplest_within(result: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray
     A latent is a network's approximation of a formula: the extra accuracy of longer
     formulas mostly fits the network's own error, so the knee of the front is read out.
     """
-    import dataclasses
-
     from oraclelab.symbolic.distill import evaluate_expression, scores
 
     variance = max(float(np.var(y)), 1e-300)

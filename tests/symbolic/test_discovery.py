@@ -53,7 +53,9 @@ def test_critic_regulariser_judges_each_latent_on_the_points_and_is_differentiab
 @pytest.mark.parametrize(
     "kwargs, match",
     [({"problem": None}, "exactly one"), ({"data": "x.csv"}, "exactly one"), ({"shape": "cubic"}, "'shape'"),
-     ({"model": "rnn"}, "'model'"), ({"epochs": 0}, "'epochs'"), ({"critic_weight": -1.0}, "'critic_weight'")],
+     ({"model": "rnn"}, "'model'"), ({"epochs": 0}, "'epochs'"), ({"critic_weight": -1.0}, "'critic_weight'"),
+     ({"sr_outer_noise": 0.0}, "'sr_outer_noise'"), ({"sr_outer_generations": 0}, "'sr_outer_generations'"),
+     ({"sr_library_tolerance": -0.1}, "'sr_library_tolerance'")],
 )
 def test_discovery_config_is_validated(kwargs, match):
     with pytest.raises(ParameterError, match=match):
@@ -68,10 +70,12 @@ def test_discover_cli_runs_end_to_end_and_writes_the_summary(run_cli, tmp_path):
     assert code == 0, err
     out = tmp_path / "discover"
     code, stdout, err = run_cli("symbolic", "discover", "--problem", "F00", "--epochs", "30", "--critic-dir", critic_dir,
-                                "--sr-seconds", "1", "--sr-generations", "5", "--seed", "0", "--out", out)
+                                "--sr-seconds", "1", "--sr-generations", "5", "--sr-outer-seconds", "1",
+                                "--sr-outer-generations", "5", "--seed", "0", "--out", out)
     assert code == 0, err
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["latent_formulas"]) == 3
+    assert set(summary["latent_readouts"]) <= {"library", "sr"} and len(summary["latent_readouts"]) == 3
     assert 0.0 <= summary["min_corr"] <= 1.0
     assert isinstance(summary["equivalent"], bool) and math.isfinite(summary["seconds"])
     rows = (out / "metrics.csv").read_text().splitlines()
@@ -106,3 +110,39 @@ def test_read_out_takes_the_shortest_formula_within_the_tolerance_of_the_best():
     assert chosen.expression == x**2 and chosen.length == 3
     assert chosen.r2_train == pytest.approx(1 - np.var(y - X[:, 0] ** 2) / np.var(y))
     assert simplest_within(best, X, y, X, y, tolerance=1e-9).expression == candidates[2]
+
+
+class _AffineTruthModel(torch.nn.Module):
+    """Latents that are affine images of F11's true latents plus a small wiggle no library member has."""
+
+    def __init__(self, problem):
+        super().__init__()
+        self.problem = problem
+
+    def latents(self, x: torch.Tensor) -> torch.Tensor:
+        G, _ = self.problem.evaluate(x.double().numpy())
+        wiggle = 2e-3 * np.sin(7 * x.double().numpy())
+        return torch.as_tensor(G * np.array([1.5, -2.0, 0.7]) + np.array([0.1, 0.0, -0.3]) + wiggle)
+
+
+@pytest.mark.slow
+def test_distill_reads_latents_as_library_members_and_recovers_f11():
+    from oraclelab.symbolic import FunctionLibrary
+    from oraclelab.symbolic.discovery._data import load_discovery_data
+    from oraclelab.symbolic.discovery._distill import distill
+    from oraclelab.symbolic.problems import get_problem
+
+    config = DiscoveryConfig(problem="F11", sr_seconds=3, sr_generations=30, sr_outer_seconds=60,
+                             sr_outer_generations=100, seed=0)
+    data = load_discovery_data(config)
+    result = distill(_AffineTruthModel(get_problem("F11")), data, config, library=FunctionLibrary.load("F11"))
+    assert result.latent_readouts == ["library"] * 3
+    for latent in result.latent_results:  # the wiggle is not read out: each latent is a parabola
+        assert sympy_degree(latent.expression) == 2
+    assert result.equivalent is True and result.r2_test > 1 - 1e-12
+
+
+def sympy_degree(expression) -> int:
+    import sympy
+
+    return sympy.Poly(sympy.expand(expression), *expression.free_symbols).total_degree()

@@ -22,6 +22,13 @@ EQUAL = [
     (x**2 + 1, F(0.99999997) * x**2 + sympy.exp(F(1.5e-8) * x)),
     (F(17.5722141) * x * (F(0.15365167) * x + F(0.25608611) * y) + F(5.0) * sympy.cos(F(3.0) * y),
      F(2.7) * x**2 + F(4.5) * x * y + 5 * sympy.cos(3 * y)),
+    # a cosine is a sine shifted by pi/2: the phase is compared where the sine puts it
+    (sympy.cos(F(0.0895) * x**2 + F(0.03759) * x - F(1.604349377)) + x,
+     sympy.sin(F(0.0895) * x**2 + F(0.03759) * x - F(0.03355305)) + x),
+    (sympy.sin(x + F(2 * 3.141592653589793 - 0.25)), sympy.sin(x - F(0.25))),
+    (x**2 - F(2.0) * sympy.cos(F(0.0895) * x**2 + F(1.53724327679467)), x**2 + 2 * sympy.sin(F(0.0895) * x**2 - F(0.03355305))),
+    # tiny constants drop first, then like terms combine, then constants round
+    (F(0.019371) * x**2 * sympy.exp(F(9.78e-7) * x) - F(0.015748) * x**2 + 1, F(0.003623) * x**2 + 1),
 ]
 UNEQUAL = [
     (x**2, x**3),
@@ -29,6 +36,8 @@ UNEQUAL = [
     (x**2 + x, x**2 + F(1.02) * x),
     (sympy.exp(x), sympy.exp(F(1.01) * x)),
     (x * y, x + y),
+    (sympy.cos(x - F(1.5)), sympy.sin(x - F(0.0336))),  # pi/2 - 1.5 = 0.0708
+    (sympy.sin(x + F(3.0)), sympy.sin(x - F(3.0))),
 ]
 
 

@@ -33,6 +33,10 @@ def discover_command(
     sr_seconds: float = typer.Option(10.0, "--sr-seconds", help="Seconds per symbolic-regression fit."),
     sr_generations: int = typer.Option(200, "--sr-generations", help="Generation cap per fit (reproducibility)."),
     sr_latent_noise: float = typer.Option(0.05, "--sr-latent-noise", help="Assumed noise of a latent, relative to its std, for SR model selection."),
+    sr_library_tolerance: float = typer.Option(0.05, "--sr-library-tolerance", help="Read a latent out as its closest library member when that member's R^2 is within this of the SR formula's."),
+    sr_outer_seconds: float = typer.Option(60.0, "--sr-outer-seconds", help="Seconds of the outer function's search."),
+    sr_outer_generations: int = typer.Option(300, "--sr-outer-generations", help="Generation cap of the outer search."),
+    sr_outer_noise: float = typer.Option(1e-6, "--sr-outer-noise", help="Assumed noise of the target, relative to its std (raise for noisy data)."),
     seed: int = typer.Option(0, "--seed"),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/discover-<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a run in --out from its checkpoint."),
@@ -49,7 +53,9 @@ def discover_command(
         model=model, n_latents=n_latents, epochs=epochs, lr=lr, l1=l1, entropy=entropy,
         critic_weight=critic_weight, shape=shape, critic_dir=None if critic_dir is None else str(critic_dir),
         library=library, critic=critic, critic_points=critic_points, co_train=co_train,
-        sr_seconds=sr_seconds, sr_generations=sr_generations, sr_latent_noise=sr_latent_noise, seed=seed,
+        sr_seconds=sr_seconds, sr_generations=sr_generations, sr_latent_noise=sr_latent_noise,
+        sr_library_tolerance=sr_library_tolerance, sr_outer_seconds=sr_outer_seconds,
+        sr_outer_generations=sr_outer_generations, sr_outer_noise=sr_outer_noise, seed=seed,
     )
     folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     summary = discover(config, folder, resume=resume)

@@ -29,7 +29,11 @@ class DiscoveryConfig(DictConfig):
     approximation of a formula: its fit selects models by description length assuming noise of
     ``sr_latent_noise`` times the latent's standard deviation, with the one-argument
     functions of the critic's library (``sr_latent_functions`` overrides them); of the Pareto
-    front, the shortest formula whose R^2 is within ``sr_latent_r2_tolerance`` of the best is read out.
+    front, the shortest formula whose R^2 is within ``sr_latent_r2_tolerance`` of the best is read out,
+    unless the closest member of the critic's library fits within ``sr_library_tolerance`` of it.
+    The outer function gets its own search (``sr_outer_seconds``, ``sr_outer_generations``,
+    ``sr_outer_max_length``), selected assuming target noise of ``sr_outer_noise`` times its
+    standard deviation: the built-in problems are noise-free; raise it for noisy data.
     """
 
     OWNER: ClassVar[str] = OWNER
@@ -59,6 +63,11 @@ class DiscoveryConfig(DictConfig):
     sr_latent_noise: float = 0.05
     sr_latent_r2_tolerance: float = 1e-3
     sr_latent_functions: tuple[str, ...] | None = None
+    sr_library_tolerance: float = 0.05
+    sr_outer_seconds: float = 60.0
+    sr_outer_generations: int = 300
+    sr_outer_max_length: int = 40
+    sr_outer_noise: float = 1e-6
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -69,14 +78,15 @@ class DiscoveryConfig(DictConfig):
         check_choice(self.model, "model", OWNER, tuple(MODELS))
         check_choice(self.shape, "shape", OWNER, REGULARISER_SHAPES)
         check_choice(self.critic, "critic", OWNER, ("mlp", "stack", "embed", "conv", "set"))
-        for name in ("epochs", "eval_every", "sr_generations"):
+        for name in ("epochs", "eval_every", "sr_generations", "sr_outer_generations", "sr_outer_max_length"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.seed, "seed", OWNER, 0)
         if self.n_latents is not None:
             check_int_at_least(self.n_latents, "n_latents", OWNER, 1)
         if self.n_samples is not None:
             check_int_at_least(self.n_samples, "n_samples", OWNER, 10)
-        for name in ("lr", "sr_seconds", "critic_max_seconds", "sr_latent_noise", "sr_latent_r2_tolerance"):
+        for name in ("lr", "sr_seconds", "critic_max_seconds", "sr_latent_noise", "sr_latent_r2_tolerance",
+                     "sr_library_tolerance", "sr_outer_seconds", "sr_outer_noise"):
             check_positive(getattr(self, name), name, OWNER)
         for name in ("l1", "entropy", "critic_weight"):
             if not float(getattr(self, name)) >= 0:

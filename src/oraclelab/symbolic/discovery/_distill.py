@@ -1,9 +1,12 @@
-"""Read a trained model out as one formula: SR on each latent, then on the outer function.
+"""Read a trained model out as one formula: each latent, then the outer function.
 
-The outer function is fitted on the latent *formulas'* values (not the network's latents),
-so that substituting the latent formulas into it is consistent; the composition is
-simplified, scored on the test split and, when the truth is known, checked for SRBench
-equivalence.
+A latent is read out as the critic library's closest member when that fits about as well
+as symbolic regression's formula (the critic trained it toward the library), else as the
+SR formula. The outer function is fitted on the latent *formulas'* values (not the
+network's latents), so that substituting the latent formulas into it is consistent; the
+composition is refitted end to end (all constants at once, on the target), pruned of the
+constants the refit drives to zero, scored on the test split and, when the truth is known,
+checked for SRBench equivalence.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Distillation:
     """Latent formulas (in x), the outer formula (in g), their composition and its scores."""
 
     latent_results: list[Any]
+    latent_readouts: list[str]
     outer_result: Any
     formula: Any
     r2_test: float
@@ -43,6 +47,7 @@ class Distillation:
 
         return {
             "latent_formulas": [text(r.expression) for r in self.latent_results],
+            "latent_readouts": list(self.latent_readouts),
             "latent_r2_validation": [r.r2_validation for r in self.latent_results],
             "outer_formula": text(self.outer_result.expression),
             "formula": text(self.formula),
@@ -82,41 +87,70 @@ def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
         return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
 
 
-def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
-            latent_functions: tuple[str, ...] = (), latent_division: bool = True) -> Distillation:
-    """Symbolic regression on every latent, then on the outer function; compose and check.
+def _read_out_latent(sr_result: Any, library: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
+                     y_val: np.ndarray, config: DiscoveryConfig, seed: int) -> tuple[Any, str]:
+    """The latent's library member when it fits within ``sr_library_tolerance`` of the SR formula, else the SR formula."""
+    from oraclelab.symbolic.distill import evaluate_expression, fit_library, scores
 
-    ``latent_functions`` are the one-argument functions the latent fits may use and
-    ``latent_division`` whether they may divide (as the critic's library does: a parabola
-    library gives polynomial fits); ``config.sr_latent_functions`` overrides the functions.
+    if library is None:
+        return sr_result, "sr"
+    fit = fit_library(library.templates, X, y, seed=seed, inputs=sr_result.symbols)
+    if not fit.r2 >= sr_result.r2_train - config.sr_library_tolerance:
+        return sr_result, "sr"
+    r2_val, mse_val = scores(y_val, evaluate_expression(fit.expression, sr_result.symbols, X_val))
+    return dataclasses.replace(sr_result, expression=fit.expression, length=0, backend="library",
+                               complexity=sum(1 for _ in sympy.preorder_traversal(fit.expression)),
+                               r2_train=fit.r2, mse_train=fit.mse, r2_validation=r2_val, mse_validation=mse_val,
+                               pareto_front=()), "library"
+
+
+def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *, library: Any = None) -> Distillation:
+    """Read each latent out (library member or SR), then SR on the outer function; compose, refit, check.
+
+    ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first
+    candidates for every latent, and its one-argument functions and division (a parabola
+    library gives polynomial fits) shape the latent searches; ``config.sr_latent_functions``
+    overrides the functions.
     """
-    from oraclelab.symbolic.distill import are_equivalent, compose, evaluate_expression, scores, symbolic_regression
+    from oraclelab.symbolic.distill import are_equivalent, compose, evaluate_expression, prune_constants
+    from oraclelab.symbolic.distill import refit_constants, scores, symbolic_regression
 
     X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
+    F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
     settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names)
-    functions = config.sr_latent_functions if config.sr_latent_functions is not None else latent_functions
-    latent_results = [
-        simplest_within(
-            symbolic_regression(X_train, learned_train[:, k], X_val=X_val, y_val=learned_val[:, k],
-                                random_state=config.seed + k, functions=functions, division=latent_division,
-                                noise=config.sr_latent_noise * max(float(learned_train[:, k].std()), 1e-12), **settings),
-            X_train, learned_train[:, k], X_val, learned_val[:, k], config.sr_latent_r2_tolerance)
-        for k in range(learned_train.shape[1])
-    ]
+    if config.sr_latent_functions is not None:
+        functions = config.sr_latent_functions
+    else:
+        functions = library.functions if library is not None else ()
+    division = library is None or "/" in library.operators
+    latent_results, readouts = [], []
+    for k in range(learned_train.shape[1]):
+        y, y_val = learned_train[:, k], learned_val[:, k]
+        searched = symbolic_regression(X_train, y, X_val=X_val, y_val=y_val, random_state=config.seed + k,
+                                       functions=functions, division=division,
+                                       noise=config.sr_latent_noise * max(float(y.std()), 1e-12), **settings)
+        knee = simplest_within(searched, X_train, y, X_val, y_val, config.sr_latent_r2_tolerance)
+        result, readout = _read_out_latent(knee, library, X_train, y, X_val, y_val, config, seed=config.seed + k)
+        latent_results.append(result)
+        readouts.append(readout)
     formula_train = np.column_stack([r.predict(X_train) for r in latent_results])
     formula_val = np.column_stack([r.predict(X_val) for r in latent_results])
     latent_names = [f"g{k}" for k in range(len(latent_results))]
-    outer = symbolic_regression(formula_train, data.part("train", data.F), X_val=formula_val,
-                                y_val=data.part("validation", data.F), random_state=config.seed + 1000,
-                                **{**settings, "input_names": latent_names})
+    outer = symbolic_regression(formula_train, F_train, X_val=formula_val, y_val=F_val,
+                                random_state=config.seed + 1000, seconds=config.sr_outer_seconds,
+                                generations=config.sr_outer_generations, max_length=config.sr_outer_max_length,
+                                noise=config.sr_outer_noise * max(float(F_train.std()), 1e-12),
+                                input_names=latent_names)
     # sympy.simplify can run for minutes on a composition; expanding a short one is bounded and
     # puts a composed polynomial in one normal form (the equivalence check does the rest)
-    formula = compose(outer.expression, [r.expression for r in latent_results], latent_symbols=list(outer.symbols),
-                      simplify=False)
+    composed = compose(outer.expression, [r.expression for r in latent_results], latent_symbols=list(outer.symbols),
+                       simplify=False)
+    symbols = latent_results[0].symbols
+    formula = refit_constants(composed, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
+    formula = prune_constants(formula, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
     if sympy.count_ops(formula) <= MAX_EXPAND_OPS:
         formula = sympy.expand(formula)
-    symbols = latent_results[0].symbols
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(formula, data.truth))
-    return Distillation(latent_results, outer, formula, r2_test, equivalent)
+    return Distillation(latent_results, readouts, outer, formula, r2_test, equivalent)

@@ -76,8 +76,7 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
     run.write_bytes("model.pt", buffer.getvalue())
     run.write_json("model.json", model.config)
     val_loss, min_corr = evaluate(model, data, "validation")
-    distilled = distill(model, data, config, latent_functions=library.functions,
-                        latent_division="/" in library.operators)
+    distilled = distill(model, data, config, library=library)
     summary = {"problem": config.problem, "data": config.data, "min_corr": min_corr, "val_loss": val_loss,
                **distilled.summary(), "epochs": state.epoch, "training_seconds": state.seconds,
                "seconds": time.perf_counter() - start}

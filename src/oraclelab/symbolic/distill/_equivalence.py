@@ -3,7 +3,11 @@
 Two formulas are equivalent when, after rounding their constants to 3 significant digits
 (and dropping constants below 1e-4, as SRBench does), ``a - b`` or ``a / b`` simplifies
 to a constant. Constants are combined (``expand``) before rounding, so that
-``(0.64*x)*(1.5625*x)`` rounds as ``1.0*x**2`` rather than factor by factor.
+``(0.64*x)*(1.5625*x)`` rounds as ``1.0*x**2`` rather than factor by factor, and
+sinusoids are written one way, ``cos(u + c)`` as ``sin(u + c + pi/2)`` and a negative
+sine term ``-a*sin(v)`` as ``a*sin(v + pi)``, with phases in (-pi, pi], so that a phase is rounded where it is, not where the other function puts it.
+A third comparison drops the tiny constants first and combines like terms before rounding
+(``0.0194*x**2*exp(1e-6*x) - 0.0158*x**2`` is ``0.0036*x**2``).
 
 ``sympy.simplify`` can take minutes on the long formulas symbolic regression returns, so
 a candidate is first evaluated at fixed random points: a difference (ratio) that varies
@@ -11,6 +15,8 @@ there cannot simplify to a constant, and ``simplify`` only confirms the remainin
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import sympy
@@ -23,6 +29,8 @@ __all__ = ["are_equivalent", "SRBENCH_DIGITS", "SRBENCH_ZERO_BELOW"]
 SRBENCH_DIGITS = 3
 #: Constants smaller than this in magnitude are treated as zero.
 SRBENCH_ZERO_BELOW = 1e-4
+#: Digits kept when only tiny constants are dropped (before like terms combine).
+_FULL_DIGITS = 15
 #: Random points of the numerical pre-check, and its relative tolerance.
 _PROBE_POINTS = 32
 _PROBE_RTOL = 1e-7
@@ -50,12 +58,39 @@ def are_equivalent(
     -------
     bool
     """
-    for prepare in (lambda e: e, sympy.expand):
+    def without_tiny(expression: sympy.Expr) -> sympy.Expr:
+        return round_constants(expression, _FULL_DIGITS, zero_below=zero_below)
+
+    for prepare in (_sinusoids_as_sin, lambda e: sympy.expand(_sinusoids_as_sin(e)),
+                    lambda e: sympy.expand(_sinusoids_as_sin(without_tiny(e)))):
         left = round_constants(prepare(a), digits, zero_below=zero_below, rational=True)
         right = round_constants(prepare(b), digits, zero_below=zero_below, rational=True)
         if _constant(left - right, zero_allowed=True) or (right != 0 and _constant(left / right, zero_allowed=False)):
             return True
     return False
+
+
+def _sinusoids_as_sin(expression: sympy.Expr) -> sympy.Expr:
+    """``cos(u)`` as ``sin(u + pi/2)``, ``-a*sin(u)`` as ``a*sin(u + pi)`` in a sum, phases wrapped into (-pi, pi]."""
+
+    def sine(argument: sympy.Expr) -> sympy.Expr:
+        phase, rest = argument.as_coeff_Add()
+        if not (phase.is_Float or (phase.is_number and rest != 0 and not phase.is_zero)):
+            return sympy.sin(argument)
+        wrapped = math.pi - (math.pi - float(phase)) % (2 * math.pi)
+        return sympy.sin(rest + sympy.Float(wrapped))
+
+    def positive_amplitude(term: sympy.Expr) -> sympy.Expr:
+        coefficient, rest = term.as_coeff_Mul()
+        sines = [factor for factor in sympy.Mul.make_args(rest) if isinstance(factor, sympy.sin)]
+        if not (coefficient.is_negative and len(sines) == 1):
+            return term
+        flipped = sine(sympy.expand(sines[0].args[0]) + sympy.Float(math.pi))
+        return -coefficient * rest.xreplace({sines[0]: flipped})
+
+    expression = expression.replace(sympy.cos, lambda argument: sine(sympy.expand(argument) + sympy.Float(math.pi / 2)))
+    expression = expression.replace(sympy.sin, lambda argument: sine(sympy.expand(argument)))
+    return sympy.Add(*(positive_amplitude(term) for term in sympy.Add.make_args(expression)))
 
 
 def _constant(expression: sympy.Expr, *, zero_allowed: bool) -> bool:

@@ -94,3 +94,11 @@ def test_prune_drops_constants_a_fit_drove_to_zero_and_keeps_needed_small_ones()
     needed = F(3e-6) * x0**6 + x0  # dropping 3e-6*x0**6 costs far more than the allowed R^2
     y_needed = 3e-6 * X[:, 0] ** 6 + X[:, 0]
     assert prune_constants(needed, [x0], X, y_needed, X_val=X, y_val=y_needed) == needed
+
+
+def test_refit_skips_formulas_with_too_many_constants():
+    F = sympy.Float
+    many = sum(F(0.5 + k) * x0**k for k in range(5))
+    y = sum((1.0 + k) * GRID[:, 0] ** k for k in range(5))
+    assert refit_constants(many, [x0], GRID, y, max_constants=4) == many
+    assert refit_constants(many, [x0], GRID, y, max_constants=5) != many

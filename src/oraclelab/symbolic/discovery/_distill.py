@@ -24,7 +24,7 @@ from oraclelab.symbolic.discovery._data import DiscoveryData
 from oraclelab.symbolic.models import LatentModel
 
 
-#: Compositions up to this many operations are expanded for the report.
+#: Compositions up to this many operations are pruned and expanded for the report.
 MAX_EXPAND_OPS = 60
 
 
@@ -112,8 +112,15 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     library gives polynomial fits) shape the latent searches; ``config.sr_latent_functions``
     overrides the functions.
     """
-    from oraclelab.symbolic.distill import are_equivalent, compose, evaluate_expression, prune_constants
-    from oraclelab.symbolic.distill import refit_constants, scores, symbolic_regression
+    from oraclelab.symbolic.distill import (
+        are_equivalent,
+        compose,
+        evaluate_expression,
+        prune_constants,
+        refit_constants,
+        scores,
+        symbolic_regression,
+    )
 
     X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
     F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
@@ -148,9 +155,8 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
                        simplify=False)
     symbols = latent_results[0].symbols
     formula = refit_constants(composed, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
-    formula = prune_constants(formula, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
     if sympy.count_ops(formula) <= MAX_EXPAND_OPS:
-        formula = sympy.expand(formula)
+        formula = sympy.expand(prune_constants(formula, symbols, X_train, F_train, X_val=X_val, y_val=F_val))
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(formula, data.truth))
     return Distillation(latent_results, readouts, outer, formula, r2_test, equivalent)

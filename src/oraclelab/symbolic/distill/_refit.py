@@ -17,23 +17,27 @@ from ._regressor import evaluate_expression, scores
 
 __all__ = ["refit_constants", "prune_constants"]
 
+#: Formulas with more floating-point constants than this are not refitted.
+MAX_REFIT_CONSTANTS = 40
 #: A pruned formula may lose at most this fraction of the target variance (R^2) on validation.
 PRUNE_R2_LOSS = 1e-9
 
 
 def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray, y: np.ndarray, *,
                     X_val: np.ndarray | None = None, y_val: np.ndarray | None = None,
-                    max_evaluations: int = 2000) -> sympy.Expr:
+                    max_evaluations: int = 2000, max_constants: int = MAX_REFIT_CONSTANTS) -> sympy.Expr:
     """``expression`` with its floating-point constants fitted to y ~ f(X) by least squares.
 
     The refit is kept only when it lowers the mean squared error on the validation data
-    (the training data without it); otherwise, or when the fit fails, ``expression`` is
-    returned unchanged. Integers (exponents, integral factors) are kept as they are.
+    (the training data without it); otherwise, when the fit fails, or when the formula has
+    more than ``max_constants`` constants (too long to be exact; its Jacobian alone would
+    cost that many evaluations per step), ``expression`` is returned unchanged. Integers
+    (exponents, integral factors) are kept as they are.
     """
     from scipy.optimize import least_squares
 
     constants = sorted(expression.atoms(sympy.Float), key=lambda c: (float(c), str(c)))
-    if not constants:
+    if not constants or len(constants) > max_constants:
         return expression
     parameters = sympy.symbols(f"refit_p0:{len(constants)}", real=True)
     template = expression.xreplace(dict(zip(constants, parameters)))

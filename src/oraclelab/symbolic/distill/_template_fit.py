@@ -26,6 +26,9 @@ __all__ = ["TemplateFit", "fit_template", "fit_library"]
 
 _LAMBDA_START, _LAMBDA_UP, _LAMBDA_DOWN = 1e-3, 10.0, 0.3
 _LAMBDA_MAX = 1e12
+#: A start has converged after this many steps in a row that lower its squared error by
+#: less than the fraction _PROGRESS; the fit stops when every start has.
+_STALLED_STEPS, _PROGRESS = 8, 1e-10
 
 
 @dataclass(frozen=True)
@@ -142,11 +145,13 @@ def _affine_start(t: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _levenberg_marquardt(model: _BatchedTemplate, params: np.ndarray, y: np.ndarray,
                          iterations: int) -> tuple[np.ndarray, np.ndarray]:
-    """Damped Gauss-Newton on every start at once; returns the parameters and sums of squared residuals."""
+    """Damped Gauss-Newton on every start at once until all have converged; returns the parameters
+    and sums of squared residuals."""
     damping = np.full(len(params), _LAMBDA_START)
     residuals, jacobian = model.residuals_and_jacobian(params, y)
     sse = _sse(residuals)
     eye = np.eye(params.shape[1])
+    stalled = np.zeros(len(params), dtype=int)
     for _ in range(iterations):
         normal = np.einsum("snp,snq->spq", jacobian, jacobian)
         gradient = np.einsum("snp,sn->sp", jacobian, residuals)
@@ -160,12 +165,14 @@ def _levenberg_marquardt(model: _BatchedTemplate, params: np.ndarray, y: np.ndar
         trial_residuals, trial_jacobian = model.residuals_and_jacobian(trial, y)
         trial_sse = _sse(trial_residuals)
         better = finite & (trial_sse < sse)
+        progress = better & (sse - trial_sse > _PROGRESS * np.maximum(sse, 1e-300))
+        stalled = np.where(progress, 0, stalled + 1)
         params = np.where(better[:, None], trial, params)
         residuals = np.where(better[:, None], trial_residuals, residuals)
         jacobian = np.where(better[:, None, None], trial_jacobian, jacobian)
         sse = np.where(better, trial_sse, sse)
         damping = np.clip(np.where(better, damping * _LAMBDA_DOWN, damping * _LAMBDA_UP), 1e-15, _LAMBDA_MAX)
-        if np.all(damping >= _LAMBDA_MAX):
+        if np.all(stalled >= _STALLED_STEPS):
             break
     return params, sse
 

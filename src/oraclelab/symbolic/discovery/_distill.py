@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
@@ -22,6 +22,9 @@ import torch
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData
 from oraclelab.symbolic.models import LatentModel
+
+if TYPE_CHECKING:
+    from oraclelab.symbolic import FunctionLibrary
 
 
 #: Compositions up to this many operations are pruned and expanded for the report.
@@ -87,7 +90,7 @@ def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
         return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
 
 
-def _read_out_latent(sr_result: Any, library: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
+def _read_out_latent(sr_result: Any, library: FunctionLibrary | None, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
                      y_val: np.ndarray, config: DiscoveryConfig, seed: int) -> tuple[Any, str]:
     """The latent's library member when it fits within ``sr_library_tolerance`` of the SR formula, else the SR formula."""
     from oraclelab.symbolic.distill import evaluate_expression, fit_library, scores
@@ -104,7 +107,8 @@ def _read_out_latent(sr_result: Any, library: Any, X: np.ndarray, y: np.ndarray,
                                pareto_front=()), "library"
 
 
-def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *, library: Any = None) -> Distillation:
+def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
+            library: FunctionLibrary | None = None) -> Distillation:
     """Read each latent out (library member or SR), then SR on the outer function; compose, refit, check.
 
     ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first

@@ -87,3 +87,10 @@ def test_compose_leaves_long_formulas_unsimplified():
     long_outer = sum(sympy.sin(k * g0) * g1 for k in range(1, 30))
     composed = compose(long_outer, [x, y], max_ops=10)
     assert composed == long_outer.xreplace({g0: x, g1: y})
+
+
+def test_a_formula_too_deep_to_evaluate_is_not_equivalent_and_does_not_crash():
+    deep = x
+    for k in range(150):  # deeper than lambdify can print and compile
+        deep = sympy.sin(deep + F(0.5 + k % 7))
+    assert not are_equivalent(deep, x**2)

@@ -31,6 +31,10 @@ SRBENCH_DIGITS = 3
 SRBENCH_ZERO_BELOW = 1e-4
 #: Digits kept when only tiny constants are dropped (before like terms combine).
 _FULL_DIGITS = 15
+#: A difference or ratio the numerical check cannot decide is only handed to ``simplify``
+#: up to this many operations; a longer one (thousands of nodes from a composition of long
+#: SR answers, too deep even to compile) counts as not constant.
+_SIMPLIFY_MAX_OPS = 400
 #: Random points of the numerical pre-check, and its relative tolerance.
 _PROBE_POINTS = 32
 _PROBE_RTOL = 1e-7
@@ -94,7 +98,7 @@ def _sinusoids_as_sin(expression: sympy.Expr) -> sympy.Expr:
 
 
 def _constant(expression: sympy.Expr, *, zero_allowed: bool) -> bool:
-    if _varies(expression):
+    if _varies(expression) or sympy.count_ops(expression) > _SIMPLIFY_MAX_OPS:
         return False
     simplified = sympy.simplify(expression)
     return (not simplified.free_symbols and simplified.is_finite is not False
@@ -111,7 +115,7 @@ def _varies(expression: sympy.Expr) -> bool:
         function = sympy.lambdify(symbols, expression, modules="numpy")
         with np.errstate(all="ignore"):
             values = np.broadcast_to(np.asarray(function(*points.T), dtype=complex), (_PROBE_POINTS,))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
         return False  # undecided: let sympy decide
     values = values[np.isfinite(values)]
     if values.size < 2:

@@ -31,15 +31,14 @@ def scipy_per_start(template, X: np.ndarray, y: np.ndarray, starts: int, seed: i
     import sympy
     from scipy.optimize import least_squares
 
+    from oraclelab.symbolic.distill._template_fit import starting_coefficients
     from oraclelab.symbolic.formulas import to_sympy
 
     inputs = [sympy.Symbol(f"x{k}", real=True) for k in range(X.shape[1])]
     coefficients = [sympy.Symbol(name, real=True) for name in template.coefficients]
     function = sympy.lambdify([*inputs, *coefficients], to_sympy(template.value, inputs=dict(enumerate(inputs))),
                               "numpy")
-    rng = np.random.default_rng(seed)
-    theta = np.column_stack([rng.standard_normal(starts) if c.name.startswith("N") else rng.random(starts)
-                             for c in coefficients]) if coefficients else np.zeros((starts, 0))
+    theta = starting_coefficients(template, starts, seed)
     columns = [X[:, k] for k in range(X.shape[1])]
 
     def residuals(p: np.ndarray) -> np.ndarray:

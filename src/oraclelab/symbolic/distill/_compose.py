@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import sympy
 
-__all__ = ["compose", "round_constants", "SIMPLIFY_MAX_OPS"]
+__all__ = ["compose", "round_constants", "drop_tiny_constants", "SIMPLIFY_MAX_OPS"]
 
 #: ``compose`` simplifies formulas up to this many operations; ``sympy.simplify`` takes
 #: seconds on 30 operations and can run for minutes on the composition of several
@@ -47,6 +47,11 @@ def round_constants(
         else:
             replacements[constant] = sympy.Float(rounded, digits)
     return expression.xreplace(replacements)
+
+
+def drop_tiny_constants(expression: sympy.Expr, below: float) -> sympy.Expr:
+    """Set floating-point constants smaller than ``below`` in magnitude to zero, keeping the others."""
+    return expression.xreplace({c: sympy.Integer(0) for c in expression.atoms(sympy.Float) if abs(float(c)) < below})
 
 
 def compose(

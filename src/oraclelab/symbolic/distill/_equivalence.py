@@ -21,7 +21,7 @@ import math
 import numpy as np
 import sympy
 
-from ._compose import round_constants
+from ._compose import drop_tiny_constants, round_constants
 
 __all__ = ["are_equivalent", "SRBENCH_DIGITS", "SRBENCH_ZERO_BELOW"]
 
@@ -29,8 +29,6 @@ __all__ = ["are_equivalent", "SRBENCH_DIGITS", "SRBENCH_ZERO_BELOW"]
 SRBENCH_DIGITS = 3
 #: Constants smaller than this in magnitude are treated as zero.
 SRBENCH_ZERO_BELOW = 1e-4
-#: Digits kept when only tiny constants are dropped (before like terms combine).
-_FULL_DIGITS = 15
 #: A difference or ratio the numerical check cannot decide is only handed to ``simplify``
 #: up to this many operations; a longer one (thousands of nodes from a composition of long
 #: SR answers, too deep even to compile) counts as not constant.
@@ -62,11 +60,8 @@ def are_equivalent(
     -------
     bool
     """
-    def without_tiny(expression: sympy.Expr) -> sympy.Expr:
-        return round_constants(expression, _FULL_DIGITS, zero_below=zero_below)
-
     for prepare in (_sinusoids_as_sin, lambda e: sympy.expand(_sinusoids_as_sin(e)),
-                    lambda e: sympy.expand(_sinusoids_as_sin(without_tiny(e)))):
+                    lambda e: sympy.expand(_sinusoids_as_sin(drop_tiny_constants(e, zero_below)))):
         left = round_constants(prepare(a), digits, zero_below=zero_below, rational=True)
         right = round_constants(prepare(b), digits, zero_below=zero_below, rational=True)
         if _constant(left - right, zero_allowed=True) or (right != 0 and _constant(left / right, zero_allowed=False)):

@@ -67,9 +67,9 @@ def prune_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
                     X_val: np.ndarray, y_val: np.ndarray, below: float = 1e-5) -> sympy.Expr:
     """``expression`` with constants smaller than ``below`` in magnitude set to zero, like terms
     combined and the rest refitted, when that costs at most ``PRUNE_R2_LOSS`` of validation R^2."""
-    from ._compose import round_constants
+    from ._compose import drop_tiny_constants
 
-    pruned = sympy.expand(round_constants(expression, 15, zero_below=below))
+    pruned = sympy.expand(drop_tiny_constants(expression, below))
     if pruned == expression:
         return expression
     pruned = refit_constants(pruned, symbols, X, y)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from oraclelab.symbolic.formulas import Template
 
-__all__ = ["TemplateFit", "fit_template", "fit_library"]
+__all__ = ["TemplateFit", "fit_template", "fit_library", "starting_coefficients"]
 
 _LAMBDA_START, _LAMBDA_UP, _LAMBDA_DOWN = 1e-3, 10.0, 0.3
 _LAMBDA_MAX = 1e12
@@ -77,9 +77,7 @@ def fit_template(template: Template, X: np.ndarray, y: np.ndarray, *, starts: in
     value = to_sympy(template.value, inputs=dict(enumerate(inputs)))
     coefficients = [sympy.Symbol(name, real=True) for name in template.coefficients]
     model = _BatchedTemplate(value, inputs, coefficients, X)
-    rng = np.random.default_rng(seed)
-    theta = np.column_stack([rng.standard_normal(starts) if c.name.startswith("N") else rng.random(starts)
-                             for c in coefficients]) if coefficients else np.zeros((starts, 0))
+    theta = starting_coefficients(template, starts, seed)
     params = np.concatenate([_affine_start(model.values(theta), y), theta], axis=1)
     params, sse = _levenberg_marquardt(model, params, y, iterations)
     best = int(np.argmin(sse))
@@ -89,6 +87,14 @@ def fit_template(template: Template, X: np.ndarray, y: np.ndarray, *, starts: in
     offset, scale, *fitted = (sympy.Float(float(v)) for v in params[best])
     expression = offset + scale * value.xreplace(dict(zip(coefficients, fitted)))
     return TemplateFit(template_index, expression, float(r2), mse)
+
+
+def starting_coefficients(template: Template, starts: int, seed: int) -> np.ndarray:
+    """Starting points (starts, coefficients) drawn as the library draws them: ``N*`` ~ N(0, 1), ``U*`` ~ U[0, 1)."""
+    rng = np.random.default_rng(seed)
+    columns = [rng.standard_normal(starts) if name.startswith("N") else rng.random(starts)
+               for name in template.coefficients]
+    return np.column_stack(columns) if columns else np.zeros((starts, 0))
 
 
 def fit_library(templates: list[Template], X: np.ndarray, y: np.ndarray, *, starts: int = 16, iterations: int = 100,

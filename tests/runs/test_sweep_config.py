@@ -45,6 +45,8 @@ def test_argv_repeats_lists_drops_false_flags_and_appends_params():
         ({"objective": {"key": "x", "direction": "up"}}, "objective.direction"),
         ({"sampler": "grid"}, "sampler"),
         ({"unknown": 1}, "unknown"),
+        ({"batch": 0}, "batch"),
+        ({"batch": 2}, "batch"),
     ],
 )
 def test_bad_fields_raise_one_line_errors_naming_file_and_field(change, field):
@@ -52,6 +54,17 @@ def test_bad_fields_raise_one_line_errors_naming_file_and_field(change, field):
         parse_sweep_config({**VALID, **change}, "sweep.yaml")
     message = str(caught.value)
     assert message.startswith(f"sweep.yaml: field '{field}'") and "\n" not in message
+
+
+def test_batch_needs_train_critic_and_may_change_on_resume():
+    with pytest.raises(DataFileError, match=r"field 'batch': batch > 1 needs the command symbolic train-critic \(got 'elicit study'\)"):
+        parse_sweep_config({**VALID, "batch": 2}, "sweep.yaml")
+    critics = {**VALID, "command": ["symbolic", "train-critic", "--library", "F11"], "options": {},
+               "space": {"lr": VALID["space"]["tol"]}, "objective": {"key": "heldout_accuracy"}}
+    batched = parse_sweep_config({**critics, "batch": 4}, "sweep.yaml")
+    assert batched.batch == 4 and parse_sweep_config(critics, "sweep.yaml").batch == 1
+    assert batched.same_sweep(parse_sweep_config(critics, "sweep.yaml"))
+    assert not batched.same_sweep(parse_sweep_config({**critics, "batch": 4, "seed": 1}, "sweep.yaml"))
 
 
 def test_unreadable_files_name_the_file(tmp_path):

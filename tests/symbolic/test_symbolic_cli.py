@@ -85,7 +85,34 @@ def test_train_critics_trains_one_critic_per_lr_and_seed_and_each_one_loads(run_
     rows = json.loads((out / "summary.json").read_text())["critics"]
     assert [(row["lr"], row["seed"]) for row in rows] == [(1e-3, 0), (1e-3, 1), (3e-3, 0), (3e-3, 1)]
     assert all(row["epochs"] == 10 for row in rows)
+    for k in range(4):
+        for name in ("config.yaml", "metrics.csv", "critic.pt", "critic.json"):
+            assert (out / f"critic-{k}" / name).is_file(), name
+        summary = json.loads((out / f"critic-{k}" / "summary.json").read_text())
+        assert (summary["batched"], summary["batch_size"], summary["epochs"]) == (True, 4, 10)
+        assert summary["heldout_accuracy"] == rows[k]["heldout_accuracy"]
     critics = [load_critic(out / f"critic-{k}") for k in range(4)]
     values = torch.randn(3, 50)
     scores = [c(values, torch.zeros(3, 50, 1), torch.linspace(-3, 3, 50)[:, None]) for c in critics]
     assert not torch.equal(scores[0], scores[1])  # different seeds, different critics
+
+
+@pytest.mark.parametrize("entries, message", [
+    ([{"argv": ["--lr", "0.01"]}, {"argv": ["--colour", "red"]}], "entry 1: No such option: --colour"),
+    ([{"argv": ["--target-accuracy", "2"]}], "entry 0: The 'target_accuracy' parameter"),
+    ([{"argv": ["--resume"]}], "entry 0: --resume"),
+    ([], "expected"),
+])
+def test_train_critics_job_with_a_bad_entry_exits_2_with_one_line_naming_file_and_entry(run_cli, tmp_path, entries,
+                                                                                       message):
+    job = tmp_path / "batch-0000.json"
+    job.write_text(json.dumps({"entries": [{**entry, "folder": str(tmp_path / f"t{k}")} for k, entry in enumerate(entries)]}))
+    code, _, stderr = run_cli("symbolic", "train-critics", "--job", job)
+    assert code == 2 and stderr.count("\n") == 1
+    assert str(job) in stderr and message in stderr
+
+
+def test_train_critics_needs_exactly_one_of_out_and_job(run_cli, tmp_path):
+    for args in ([], ["--out", tmp_path / "a", "--job", tmp_path / "job.json"]):
+        code, _, stderr = run_cli("symbolic", "train-critics", *args)
+        assert code == 2 and stderr.count("\n") == 1 and "exactly one of --out" in stderr

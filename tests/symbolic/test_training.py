@@ -97,9 +97,38 @@ def test_config_round_trips_and_rejects_bad_values():
     config = CriticTrainingConfig(critic="set", point_subset=10, critic_hyper={"width": 8})
     assert CriticTrainingConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
     for bad in ({"target_accuracy": 0.0}, {"target_accuracy": 1.01}, {"critic": "cnn"}, {"loss": "hinge"},
-                {"batch": 0}, {"lr": -1.0}, {"point_subset": 5}, {"colour": "red"}):
+                {"batch": 0}, {"lr": -1.0}, {"point_subset": 5}, {"colour": "red"}, {"fakes_per_network": 0}):
         with pytest.raises(ParameterError):
             CriticTrainingConfig.from_dict(bad)
+
+
+def test_missing_lr_becomes_the_critic_kinds_default_and_is_recorded():
+    from oraclelab.symbolic._training_config import DEFAULT_LR
+
+    for kind, lr in DEFAULT_LR.items():
+        config = CriticTrainingConfig(critic=kind)
+        assert config.lr == lr and config.to_dict()["lr"] == lr
+    assert CriticTrainingConfig(critic="embed", lr=3e-4).lr == 3e-4
+
+
+def test_training_fakes_share_networks_and_heldout_fakes_do_not():
+    """fake() takes fakes_per_network units per network; labelled() (held-out, calibration)
+    draws networks of network_latent_width units, whatever fakes_per_network is."""
+    from oraclelab.symbolic import FunctionLibrary
+    from oraclelab.symbolic._random_networks import RandomNetworkConfig, random_network_functions
+    from oraclelab.symbolic._training_data import FunctionSampler
+
+    points = torch.linspace(-3, 3, 20)[:, None]
+    library = FunctionLibrary.load("F11")
+    sampler = FunctionSampler(library, points, RandomNetworkConfig(), fakes_per_network=16)
+    fake = sampler.fake(20, torch.Generator().manual_seed(1))
+    expected, _ = random_network_functions(20, points, generator=torch.Generator().manual_seed(1), per_network=16)
+    torch.testing.assert_close(fake.values, expected)
+    heldout = sampler.labelled(20, torch.Generator().manual_seed(2))
+    generator = torch.Generator().manual_seed(2)
+    library.sample(20, points, generator)
+    expected, _ = random_network_functions(20, points, generator=generator, per_network=3)
+    torch.testing.assert_close(heldout.fake.values, expected)
 
 
 @pytest.mark.parametrize("change, message", [

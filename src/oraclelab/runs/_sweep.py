@@ -14,6 +14,13 @@ Bookkeeping that makes trials count exactly once:
 * A trial that fails, is interrupted, or whose worker dies (its heartbeat goes stale and the
   next worker to look marks it FAIL) is retried once with the same parameters as a new
   trial whose system attribute ``failed_trial`` names the original.
+
+With the sweep file's ``batch`` > 1 (``symbolic train-critic`` sweeps) a worker takes up to
+``workers * batch`` trials, groups those whose argv differ only in per-model options
+(:data:`PER_MODEL_OPTIONS`) into chunks of at most ``batch``, and runs each chunk of several
+trials as one ``oraclelab symbolic train-critics --job`` subprocess that trains their critics
+at once and writes every trial's ordinary train-critic folder; a failing chunk fails (and
+retries) each of its trials.
 """
 
 from __future__ import annotations
@@ -30,17 +37,22 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from oraclelab.errors import DataFileError, RunError
 from oraclelab.runs._executors import Executor
 from oraclelab.runs._progress import SILENT, ProgressReporter
+from oraclelab.runs._run_folder import RunFolder
 from oraclelab.runs._seeding import stream_seed
-from oraclelab.runs._sweep_config import SweepConfig, parse_sweep_config
+from oraclelab.runs._sweep_config import TRAIN_CRITIC, SweepConfig, parse_sweep_config
 
 __all__ = [
     "TrialJob",
     "run_trial_command",
+    "run_batch_command",
+    "run_chunk",
+    "chunk_trials",
+    "PER_MODEL_OPTIONS",
     "open_storage",
     "default_storage_url",
     "open_sweep",
@@ -86,6 +98,27 @@ class TrialJob:
     folder: str
 
 
+def _run_oraclelab(args: list[str]) -> str | None:
+    """Run ``python -m oraclelab ARGS`` without progress bars; the error (exit code and last stderr line) or None."""
+    env = {**os.environ, "ORACLELAB_PROGRESS": "0"}
+    done = subprocess.run([sys.executable, "-m", "oraclelab", *args], capture_output=True, text=True, env=env, check=False)
+    if done.returncode == 0:
+        return None
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    return f"exit code {done.returncode}: {lines[-1] if lines else 'no output'}"
+
+
+def _outcome(folder: str, error: str | None, seconds: float) -> dict:
+    """A trial's outcome: the error, or else the summary.json its command wrote in ``folder``."""
+    if error is None:
+        try:
+            return {"summary": json.loads((Path(folder) / "summary.json").read_text(encoding="utf-8")),
+                    "error": None, "seconds": seconds}
+        except (OSError, json.JSONDecodeError) as problem:
+            error = f"cannot read {folder}/summary.json: {problem}"
+    return {"summary": None, "error": error, "seconds": seconds}
+
+
 def run_trial_command(job: TrialJob) -> dict:
     """Run a trial's command in a subprocess; return ``{"summary": ..., "error": ..., "seconds": ...}``.
 
@@ -93,19 +126,61 @@ def run_trial_command(job: TrialJob) -> dict:
     (exit code and the last stderr line) comes back instead of the summary.
     """
     start = time.perf_counter()
-    command = [sys.executable, "-m", "oraclelab", *job.argv, "--out", job.folder]
-    env = {**os.environ, "ORACLELAB_PROGRESS": "0"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        last = lines[-1] if lines else "no output"
-        return {"summary": None, "error": f"exit code {done.returncode}: {last}", "seconds": seconds}
+    error = _run_oraclelab([*job.argv, "--out", job.folder])
+    return _outcome(job.folder, error, time.perf_counter() - start)
+
+
+# --- batches of train-critic trials -----------------------------------------------------
+
+#: train-critic's options that may differ between the critics of one batch; the names of
+#: ``oraclelab.symbolic._batched_training.PER_MODEL_FIELDS`` (not imported: it loads torch).
+PER_MODEL_OPTIONS = ("--lr", "--weight-decay", "--seed", "--target-accuracy", "--max-epochs", "--max-seconds")
+
+
+def _shared_argv(argv: Sequence[str]) -> tuple[str, ...]:
+    """``argv`` without its per-model options and their values: what the critics of one batch share."""
+    kept: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word in PER_MODEL_OPTIONS:
+            next(words, None)
+        elif word.split("=", 1)[0] not in PER_MODEL_OPTIONS:
+            kept.append(word)
+    return tuple(kept)
+
+
+def chunk_trials(argvs: Sequence[Sequence[str]], batch: int) -> list[list[int]]:
+    """Indices of ``argvs`` in chunks of at most ``batch`` trials whose argv differ only in
+    :data:`PER_MODEL_OPTIONS`, ordered by their first index (with ``batch`` 1: one chunk a trial)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, argv in enumerate(argvs):
+        groups.setdefault(_shared_argv(argv), []).append(index)
+    return sorted(members[start:start + batch] for members in groups.values() for start in range(0, len(members), batch))
+
+
+def run_batch_command(jobs: Sequence[TrialJob]) -> list[dict]:
+    """Run several train-critic trials as one ``oraclelab symbolic train-critics --job`` subprocess; one outcome each.
+
+    The job file ``batch-NNNN.json`` beside the trial folders (NNNN: the first trial's folder)
+    lists each trial's train-critic options and folder. Never raises: a failing job fails
+    every trial of it with the same error; ``seconds`` is the whole job's.
+    """
+    start = time.perf_counter()
+    first = Path(jobs[0].folder)
+    entries = [{"argv": list(job.argv[len(TRAIN_CRITIC):]), "folder": job.folder} for job in jobs]
     try:
-        summary = json.loads((Path(job.folder) / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        return {"summary": None, "error": f"cannot read {job.folder}/summary.json: {error}", "seconds": seconds}
-    return {"summary": summary, "error": None, "seconds": seconds}
+        job_file = RunFolder(first.parent).write_json(f"batch-{first.name}.json", {"entries": entries})
+    except (OSError, RunError) as problem:
+        error = f"cannot write the batch job file: {problem}"
+    else:
+        error = _run_oraclelab(["symbolic", "train-critics", "--job", str(job_file)])
+    seconds = time.perf_counter() - start
+    return [_outcome(job.folder, error, seconds) for job in jobs]
+
+
+def run_chunk(jobs: tuple[TrialJob, ...]) -> list[dict]:
+    """One chunk of trials: a lone trial runs its own command, several run as one batch job."""
+    return [run_trial_command(jobs[0])] if len(jobs) == 1 else run_batch_command(jobs)
 
 
 def check_command(config: SweepConfig, source: str) -> None:
@@ -317,8 +392,9 @@ def run_trials(
     max_trials: int | None = None,
     progress: ProgressReporter = SILENT,
 ) -> int:
-    """Run the study's WAITING trials in batches of ``executor.workers``; return how many ran.
+    """Run the study's WAITING trials, ``executor.workers * config.batch`` at a time; return how many ran.
 
+    The trials taken together run in chunks (:func:`chunk_trials`), one executor task a chunk.
     Returns when no trial is waiting or running (or after ``max_trials``). While other
     workers' trials run it polls, failing those whose heartbeat went stale so that their
     retries come back as WAITING trials.
@@ -329,7 +405,8 @@ def run_trials(
     ran = 0
     while max_trials is None or ran < max_trials:
         _fail_stale(study)
-        limit = executor.workers if max_trials is None else min(executor.workers, max_trials - ran)
+        limit = executor.workers * config.batch
+        limit = limit if max_trials is None else min(limit, max_trials - ran)
         taken = _pop_waiting(storage, study_id, limit)
         if not taken:
             if not storage.get_all_trials(study_id, deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
@@ -338,17 +415,21 @@ def run_trials(
             continue
         with _heartbeat(storage, taken, config.heartbeat_interval):
             prepared = [_prepare(storage, config, out, trial_id) for trial_id in taken]
-            pending = {index: trial for index, (trial, _) in enumerate(prepared)}
+            chunks = [[prepared[i] for i in chunk]
+                      for chunk in chunk_trials([job.argv for _, job in prepared], config.batch)]
+            pending = dict(enumerate(chunks))
 
-            def finished(index: int, outcome: dict) -> None:
-                _finish(config, pending.pop(index), outcome)
-                progress.advance()
+            def finished(index: int, outcomes: list[dict]) -> None:
+                for (trial, _), outcome in zip(pending.pop(index), outcomes):
+                    _finish(config, trial, outcome)
+                    progress.advance()
 
             try:
-                executor.map(run_trial_command, [job for _, job in prepared], on_done=finished)
+                executor.map(run_chunk, [tuple(job for _, job in chunk) for chunk in chunks], on_done=finished)
             except BaseException as stop:
-                for trial in pending.values():
-                    _finish(config, trial, {"error": f"interrupted ({type(stop).__name__})"})
+                for chunk in pending.values():
+                    for trial, _ in chunk:
+                        _finish(config, trial, {"error": f"interrupted ({type(stop).__name__})"})
                 raise
         ran += len(taken)
     return ran

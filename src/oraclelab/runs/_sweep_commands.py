@@ -89,7 +89,7 @@ def worker(
     n_trials: Optional[int] = typer.Option(None, "--n-trials", help="Run at most this many trials (default: until none is left)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where trial folders go (default: the sweep's run folder recorded in the study)."),
 ) -> None:
-    """Join a sweep: take its waiting trials one at a time until none is left."""
+    """Join a sweep: take its waiting trials one at a time (a batch at a time with batch > 1) until none is left."""
     from oraclelab.errors import ParameterError
     from oraclelab.runs import SerialExecutor
     from oraclelab.runs._sweep import attach_sweep, run_trials

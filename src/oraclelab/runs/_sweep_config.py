@@ -12,26 +12,32 @@ A sweep.yaml looks like::
     n_trials: 20
     sampler: tpe                    # or random
     seed: 0
+    batch: 1                        # trials one process runs at once (> 1: symbolic train-critic only)
 
 Option names are written without the leading dashes (``flip-prob`` means ``--flip-prob``);
 the sweep adds ``--out`` itself. A list value repeats the option (``classes: [2, 3]``), a true
-boolean is a bare flag and a false one is left out.
+boolean is a bare flag and a false one is left out. With ``batch`` > 1 a worker trains the
+critics of up to ``batch`` trials whose options differ only in per-model options (learning
+rate, seed, ...) in one ``oraclelab symbolic train-critics --job`` process with stacked weights.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from oraclelab.errors import DataFileError
 
 __all__ = ["SweepConfig", "FloatParam", "IntParam", "CategoricalParam", "Objective", "load_sweep_config", "parse_sweep_config"]
 
 OPTION_NAME = r"^[a-z][a-z0-9-]*$"
+#: the only command whose trials can run in batches (``batch`` > 1).
+TRAIN_CRITIC = ("symbolic", "train-critic")
 Scalar = Union[bool, int, float, str]
 
 
@@ -124,6 +130,7 @@ class SweepConfig(_Strict):
     seed: int = Field(0, ge=0)
     heartbeat_interval: int = Field(10, ge=1)
     grace_period: int = Field(30, ge=2)
+    batch: int = Field(1, ge=1)
 
     @field_validator("options", "space")
     @classmethod
@@ -133,6 +140,14 @@ class SweepConfig(_Strict):
                 raise ValueError(f"'{name}' is not an option name (lower case, digits and '-', no leading dashes)")
             if name == "out":
                 raise ValueError("'out' is set by the sweep (each trial writes DIR/trials/NNNN)")
+        return value
+
+    @field_validator("batch")
+    @classmethod
+    def _check_batch(cls, value: int, info: ValidationInfo) -> int:
+        command = info.data.get("command")
+        if value > 1 and command is not None and command_words(command) != TRAIN_CRITIC:
+            raise ValueError(f"batch > 1 needs the command {' '.join(TRAIN_CRITIC)} (got {' '.join(command_words(command))!r})")
         return value
 
     @model_validator(mode="after")
@@ -156,8 +171,21 @@ class SweepConfig(_Strict):
         return words
 
     def same_sweep(self, other: "SweepConfig") -> bool:
-        """True when ``other`` differs at most in ``n_trials`` (so a resumed sweep may grow)."""
-        return self.model_dump(exclude={"n_trials"}) == other.model_dump(exclude={"n_trials"})
+        """True when ``other`` differs at most in ``n_trials`` (a resumed sweep may grow) and ``batch``.
+
+        ``batch`` may change because it only says how many trials one process runs, not which
+        trials (parameters, numbers, folders) the sweep plans.
+        """
+        return self.model_dump(exclude=CHANGEABLE) == other.model_dump(exclude=CHANGEABLE)
+
+
+#: the fields a resumed sweep may change.
+CHANGEABLE = {"n_trials", "batch"}
+
+
+def command_words(command: list[str]) -> tuple[str, ...]:
+    """The command's leading words before its first option (``symbolic train-critic``)."""
+    return tuple(itertools.takewhile(lambda word: not word.startswith("-"), command))
 
 
 def _field_path(location: tuple) -> str:

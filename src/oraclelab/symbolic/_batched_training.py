@@ -150,7 +150,8 @@ def build_batch_setup(configs: list[CriticTrainingConfig], *, device: torch.devi
     described = critic_config(first.critic, points.shape[0], points.shape[-1], **first.critic_hyper)
     critics = [critic_from_config(described, generator=torch_generator(config.seed, "critic"), device=device)
                for config in configs]
-    sampler = FunctionSampler(library, points, first.network, device=device, gradients=critics[0].use_gradients)
+    sampler = FunctionSampler(library, points, first.network, device=device, gradients=critics[0].use_gradients,
+                              fakes_per_network=first.fakes_per_network)
     critics = [_calibrate(critic, config, sampler) for critic, config in zip(critics, configs)]
     params, buffers = stack_module_state(critics)
     params = {name: p.detach().requires_grad_(True) for name, p in params.items()}
@@ -269,6 +270,7 @@ def _summary(setup: BatchSetup, k: int, rows: list[dict[str, Any]]) -> dict[str,
         "epochs": rows[-1]["epoch"],
         "stopped": rows[-1]["stopped"],
         "lr": config.lr, "weight_decay": config.weight_decay, "seed": config.seed, "critic": unstacked_critic(setup, k),
+        "rows": rows,
     }
 
 
@@ -287,7 +289,8 @@ def train_critic_batch(configs: list[CriticTrainingConfig | Mapping[str, Any]], 
     -------
     One summary per config: ``heldout_accuracy`` (on the first config's held-out set),
     ``epochs_to_target``, ``seconds_to_target`` (the batch's training wall clock, held-out
-    evaluation excluded), ``epochs``, ``stopped``, ... and ``critic``, the trained Critic.
+    evaluation excluded), ``epochs``, ``stopped``, ..., ``critic``, the trained Critic, and
+    ``rows``, its metrics rows (see :func:`run_batch`).
     """
     configs = [as_config(config) for config in configs]
     if max_epochs is not None:

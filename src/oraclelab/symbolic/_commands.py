@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from oraclelab.symbolic._training_config import CriticTrainingConfig
 
 app = typer.Typer(help="Symbolic critics: formula libraries, random networks, critics.", no_args_is_help=True)
 
@@ -43,6 +46,21 @@ def _critic_hyper(width: Optional[int], layers: Optional[int], use_inputs: Optio
     return {name: value for name, value in given.items() if value is not None}
 
 
+def _training_config(options: Mapping[str, Any]) -> CriticTrainingConfig:
+    """The CriticTrainingConfig that train-critic's parsed options mean (``train-critics --job`` parses them too)."""
+    from oraclelab.symbolic._training_config import CriticTrainingConfig
+
+    o = options
+    return CriticTrainingConfig(
+        library=o["library"], points=o["points"], critic=o["critic"].value, loss=o["loss"].value, gp=o["gp"],
+        critic_hyper=_critic_hyper(o["width"], o["layers"], o["use_inputs"]), network_depth=o["net_depth"],
+        network_width=o["net_width"], network_activation=o["net_activation"], network_latent_width=o["net_latent_width"],
+        fakes_per_network=o["fakes_per_network"], batch=o["batch"], lr=o["lr"], weight_decay=o["weight_decay"], target_accuracy=o["target_accuracy"],
+        max_epochs=o["max_epochs"], max_seconds=o["max_seconds"], eval_every=o["eval_every"],
+        heldout_size=o["heldout_size"], point_subset=o["point_subset"], seed=o["seed"],
+    )
+
+
 Threads = typer.Option(1, "--threads", help="torch CPU threads; 1 is fastest for these small networks on a shared machine.")
 
 
@@ -60,6 +78,7 @@ NetLatent = typer.Option(3, "--net-latent-width", help="Latent units per random 
 
 @app.command("train-critic")
 def train_critic_command(
+    ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="Run folder."),
     library: str = typer.Option("F11", help="Built-in library name or .lib file."),
     points: str = typer.Option("grid:-3:3:700", help="Point set: grid:LO:HI:N, normal:N, clipped-normal:STD:LO:HI:N, file:PATH."),
@@ -68,7 +87,7 @@ def train_critic_command(
     gp: float = typer.Option(10.0, help="Gradient-penalty weight (wgan-gp)."),
     target_accuracy: float = typer.Option(0.99, help="Stop at this held-out accuracy, in (0, 1]."),
     batch: int = typer.Option(64, help="Real and fake functions per step (each)."),
-    lr: float = typer.Option(2e-3, help="Adam learning rate."),
+    lr: Optional[float] = typer.Option(None, help="Adam learning rate (default: the critic's, mlp/stack 2e-3, embed 1e-2, conv/set 5e-3)."),
     weight_decay: float = typer.Option(0.0, help="Adam weight decay."),
     max_epochs: int = typer.Option(10_000, help="Step budget (one epoch = one step on fresh functions)."),
     max_seconds: Optional[float] = typer.Option(None, help="Wall-clock budget in seconds."),
@@ -82,6 +101,7 @@ def train_critic_command(
     net_width: int = NetWidth,
     net_activation: str = NetActivation,
     net_latent_width: int = NetLatent,
+    fakes_per_network: int = typer.Option(16, help="Training fakes taken from each random network (same law as one unit of a --net-latent-width network, cheaper; held-out fakes use --net-latent-width)."),
     seed: int = typer.Option(0, help="Seed of every random stream."),
     device: str = typer.Option("cpu", help="torch device."),
     threads: int = Threads,
@@ -89,16 +109,9 @@ def train_critic_command(
 ) -> None:
     """Train a critic to tell library formulas from random-network latents."""
     from oraclelab.symbolic._training import train_critic
-    from oraclelab.symbolic._training_config import CriticTrainingConfig
 
     _set_threads(threads)
-    config = CriticTrainingConfig(
-        library=library, points=points, critic=critic.value, loss=loss.value, gp=gp,
-        critic_hyper=_critic_hyper(width, layers, use_inputs), network_depth=net_depth, network_width=net_width,
-        network_activation=net_activation, network_latent_width=net_latent_width, batch=batch, lr=lr,
-        weight_decay=weight_decay, target_accuracy=target_accuracy, max_epochs=max_epochs, max_seconds=max_seconds,
-        eval_every=eval_every, heldout_size=heldout_size, point_subset=point_subset, seed=seed,
-    )
+    config = _training_config(ctx.params)
     summary = train_critic(config, out, resume=resume, device=device)
     keys = ("heldout_accuracy", "seconds_to_target", "epochs_to_target", "seconds", "wall_seconds", "epochs", "stopped")
     _print_table(f"critic {critic.value} / {loss.value} -> {out}", [{key: summary[key] for key in keys}])
@@ -170,10 +183,43 @@ def input_study_command(
                   for row in rows])
 
 
+def _batch_job(job: Path) -> list[dict[str, Any]]:
+    """Each entry of a sweep's batch job file as train-critic's parsed options plus its ``config``.
+
+    The file is ``{"entries": [{"argv": [train-critic options], "folder": run folder}, ...]}``;
+    every argv is parsed by the train-critic command itself, so options mean what they mean there.
+    """
+    from oraclelab.errors import DataFileError, OracleLabError, ParameterError
+    from oraclelab.runs import read_json
+
+    data = read_json(job)
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not (isinstance(entries, list) and entries and all(
+            isinstance(entry, dict) and isinstance(entry.get("argv"), list) and isinstance(entry.get("folder"), str)
+            for entry in entries)):
+        raise DataFileError(f'{job}: expected {{"entries": [{{"argv": [...], "folder": "..."}}, ...]}} with at least one entry.')
+    command = typer.main.get_command(app).commands["train-critic"]
+    parsed = []
+    for number, entry in enumerate(entries):
+        try:
+            options = command.make_context("train-critic", [*map(str, entry["argv"]), "--out", entry["folder"]]).params
+            if options["resume"]:
+                raise ParameterError("--resume is not supported for critics trained in a batch.")
+            parsed.append({**options, "config": _training_config(options)})
+        except typer.TyperException as error:
+            raise ParameterError(f"{job}: entry {number}: {error.format_message()}") from None
+        except OracleLabError as error:
+            raise ParameterError(f"{job}: entry {number}: {error}") from None
+    if len({(entry["device"], entry["threads"]) for entry in parsed}) > 1:
+        raise ParameterError(f"{job}: the entries of a batch job must share --device and --threads.")
+    return parsed
+
+
 @app.command("train-critics")
 def train_critics_command(
-    out: Path = typer.Option(..., "--out", help="Run folder; critic k goes to OUT/critic-k."),
-    lrs: List[float] = typer.Option([2e-3], "--lrs", help="Learning rates, e.g. --lrs 1e-3 3e-3 1e-2."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder; critic k goes to OUT/critic-k."),
+    job: Optional[Path] = typer.Option(None, "--job", help="A sweep's batch job file (JSON: train-critic options and run folder per critic) instead of --out and the grid options."),
+    lrs: Optional[List[float]] = typer.Option(None, "--lrs", help="Learning rates, e.g. --lrs 1e-3 3e-3 1e-2 (default: the critic's)."),
     seeds: List[int] = typer.Option([0], "--seeds", help="Seeds, e.g. --seeds 0 1 2 (every lr x seed pair is one critic)."),
     library: str = typer.Option("F11", help="Built-in library name or .lib file."),
     points: str = typer.Option("grid:-3:3:700", help="Point set (deterministic specs only)."),
@@ -184,21 +230,32 @@ def train_critics_command(
     device: str = typer.Option("cpu", help="torch device."),
     threads: int = Threads,
 ) -> None:
-    """Train one critic per (lr, seed) pair at once, with stacked weights on one device."""
+    """Train one critic per (lr, seed) pair, or per entry of a --job file, at once with stacked weights on one device."""
+    from oraclelab.errors import ParameterError
     from oraclelab.runs import RunFolder
+    from oraclelab.symbolic._batched_runs import write_batch_runs
     from oraclelab.symbolic._batched_training import train_critic_batch
-    from oraclelab.symbolic._training import write_critic
 
+    if (out is None) == (job is None):
+        raise ParameterError("oraclelab symbolic train-critics needs exactly one of --out DIR (the --lrs x --seeds grid) "
+                             "and --job FILE (a sweep's batch of train-critic runs).")
+    if job is not None:
+        entries = _batch_job(job)
+        configs = [entry["config"] for entry in entries]
+        runs = [RunFolder(entry["out"]) for entry in entries]
+        device, threads = entries[0]["device"], entries[0]["threads"]
+    else:
+        configs = [{"library": library, "points": points, "critic": critic.value, "batch": batch, "lr": lr, "seed": seed,
+                    "target_accuracy": target_accuracy, "max_epochs": max_epochs} for lr in (lrs or [None]) for seed in seeds]
+        run = RunFolder(out)
+        run.write_config({"command": "symbolic train-critics", "configs": configs, "device": device})
+        runs = [RunFolder(run.path / f"critic-{k}", overwrite=True) for k in range(len(configs))]
     _set_threads(threads)
-    configs = [{"library": library, "points": points, "critic": critic.value, "batch": batch, "lr": lr, "seed": seed,
-                "target_accuracy": target_accuracy, "max_epochs": max_epochs} for lr in lrs for seed in seeds]
-    run = RunFolder(out)
-    run.write_config({"command": "symbolic train-critics", "configs": configs, "device": device})
     summaries = train_critic_batch(configs, device=device)
-    rows = []
-    for k, summary in enumerate(summaries):
-        write_critic(RunFolder(run.path / f"critic-{k}", overwrite=True), summary.pop("critic"))
-        rows.append({"critic": k, **summary})
-    run.write_summary({"critics": rows})
+    write_batch_runs(runs, configs, summaries, device=device)
+    rows = [{"critic": k, **{key: value for key, value in summary.items() if key not in ("critic", "rows")}}
+            for k, summary in enumerate(summaries)]
+    if out is not None:
+        run.write_summary({"critics": rows})
     keys = ("critic", "lr", "seed", "heldout_accuracy", "epochs_to_target", "seconds_to_target", "stopped")
-    _print_table(f"{len(rows)} {critic.value} critics trained at once -> {out}", [{key: row[key] for key in keys} for row in rows])
+    _print_table(f"{len(rows)} critics trained at once -> {out or job}", [{key: row[key] for key in keys} for row in rows])

@@ -17,7 +17,7 @@ derivative times weights), which costs ``d`` extra channels per layer.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import torch
@@ -187,14 +187,18 @@ def sample_random_networks(n: int, n_inputs: int, config: RandomNetworkConfig = 
 
 
 def random_network_functions(n: int, points: torch.Tensor, config: RandomNetworkConfig = RandomNetworkConfig(), *,
-                             generator: torch.Generator | None = None, gradients: bool = True
-                             ) -> tuple[torch.Tensor, torch.Tensor]:
+                             generator: torch.Generator | None = None, gradients: bool = True,
+                             per_network: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """``n`` random-network latent functions on ``points`` (P, d).
 
     Every latent unit of a network is one function, as the ``latent_width`` latents of
-    one symrep SRNet were: ``ceil(n / latent_width)`` networks are drawn and their units
-    taken in order (network-major). Each function has the distribution of a uniformly
-    chosen latent unit of a fresh network.
+    one symrep SRNet were: ``ceil(n / per_network)`` networks are drawn, each with
+    ``per_network`` latent units (default ``config.latent_width``), and their units taken
+    in order (network-major). A unit's weights and bias are drawn independently of how
+    many units its layer has, so every function has the distribution of a latent unit
+    of a fresh ``config`` network whatever ``per_network`` is; a larger ``per_network``
+    shares the hidden layers among more functions (cheaper, but the functions of one
+    network are not independent of each other).
 
     With ``gradients=False`` the Jacobians are not computed and the returned gradients
     are a zero tensor (an expanded view, no memory); the values are the same.
@@ -204,6 +208,9 @@ def random_network_functions(n: int, points: torch.Tensor, config: RandomNetwork
     values : Tensor of shape (n, P).
     gradients : Tensor of shape (n, P, d).
     """
+    if per_network is not None:
+        check_int_at_least(per_network, "per_network", "random_network_functions", 1)
+        config = replace(config, latent_width=per_network)
     networks = sample_random_networks(-(-n // config.latent_width), points.shape[-1], config, generator=generator,
                                       device=points.device, dtype=points.dtype)
     values, jacobians = networks(points, jacobians=gradients)

@@ -100,7 +100,8 @@ def build_setup(config: CriticTrainingConfig, *, device: torch.device | str = "c
     described = critic_config(config.critic, points.shape[0], points.shape[-1], **config.critic_hyper)
     critic = critic_from_config(described, generator=torch_generator(config.seed, "critic"), device=device)
     optimizer = torch.optim.Adam(critic.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    sampler = FunctionSampler(library, points, config.network, device=device, gradients=critic.use_gradients)
+    sampler = FunctionSampler(library, points, config.network, device=device, gradients=critic.use_gradients,
+                              fakes_per_network=config.fakes_per_network)
     if config.calibrate:
         calibration = sampler.labelled(CALIBRATION_SIZE, torch_generator(config.seed, "calibrate"))
         sample = FunctionBatch.cat([calibration.real, calibration.fake])

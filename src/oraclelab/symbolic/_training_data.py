@@ -49,27 +49,37 @@ class FunctionSampler:
     network : the random-network architecture.
     gradients : when False the random networks' Jacobians are skipped (half their cost)
         and fake gradients are zeros: for critics that look at values only.
+    fakes_per_network : latent units :meth:`fake` takes from each random network (default
+        ``network.latent_width``); each has the same distribution whatever the number, and
+        more share the hidden layers (see ``random_network_functions``). :meth:`labelled`
+        (held-out and calibration sets) always draws networks of ``network.latent_width``.
     """
 
     def __init__(self, library, points: torch.Tensor, network: RandomNetworkConfig, *,
-                 device: torch.device | str = "cpu", gradients: bool = True) -> None:
+                 device: torch.device | str = "cpu", gradients: bool = True,
+                 fakes_per_network: int | None = None) -> None:
         self.library = library
         self.points = points
         self.network = network
         self.device = torch.device(device)
         self.gradients = gradients
+        self.fakes_per_network = fakes_per_network or network.latent_width
 
     def real(self, n: int, generator: torch.Generator, points: torch.Tensor | None = None) -> FunctionBatch:
         """``n`` library functions on ``points`` (default: all points)."""
         sample = self.library.sample(n, self.points if points is None else points, generator)
         return FunctionBatch(sample.values, sample.gradients).to(self.device)
 
-    def fake(self, n: int, generator: torch.Generator, points: torch.Tensor | None = None) -> FunctionBatch:
-        """``n`` random-network latent functions on ``points`` (default: all points)."""
+    def fake(self, n: int, generator: torch.Generator, points: torch.Tensor | None = None, *,
+             per_network: int | None = None) -> FunctionBatch:
+        """``n`` random-network latent functions on ``points`` (default: all points), ``per_network``
+        (default ``fakes_per_network``) from each network."""
         values, gradients = random_network_functions(n, self.points if points is None else points, self.network,
-                                                     generator=generator, gradients=self.gradients)
+                                                     generator=generator, gradients=self.gradients,
+                                                     per_network=per_network or self.fakes_per_network)
         return FunctionBatch(values, gradients).to(self.device)
 
     def labelled(self, n_each: int, generator: torch.Generator) -> LabelledFunctions:
-        """``n_each`` real then ``n_each`` fake functions."""
-        return LabelledFunctions(self.real(n_each, generator), self.fake(n_each, generator))
+        """``n_each`` real then ``n_each`` fake functions, the fakes from networks of ``network.latent_width``."""
+        return LabelledFunctions(self.real(n_each, generator),
+                                 self.fake(n_each, generator, per_network=self.network.latent_width))

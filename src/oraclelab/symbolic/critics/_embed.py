@@ -17,7 +17,7 @@ class EmbedCritic(Critic):
     """
 
     def __init__(self, n_points: int, n_inputs: int, *, embed_size: int = 4, embed_width: int = 16,
-                 embed_layers: int = 0, width: int = 64, layers: int = 2, use_gradients: bool = True,
+                 embed_layers: int = 0, width: int = 32, layers: int = 2, use_gradients: bool = True,
                  use_inputs: bool = False, activation: str = "relu") -> None:
         super().__init__()
         k = self._setup_features(n_inputs, use_gradients=use_gradients, use_inputs=use_inputs)

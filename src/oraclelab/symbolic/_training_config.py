@@ -14,8 +14,8 @@ OWNER = "train_critic"
 CRITIC_NAMES = ("mlp", "stack", "embed", "conv", "set")
 LOSS_NAMES = ("bce", "wgan-gp")
 #: Adam learning rate per critic kind when none is given: the fastest to 0.99 held-out
-#: accuracy on F11 (grid:-3:3:700, seeds 0-4) among 2e-3, 5e-3 and 1e-2
-#: (benchmarks/bench_critics.py).
+#: accuracy on F11 (grid:-3:3:700, median over seeds 0-4) among 2e-3, 5e-3 and 1e-2;
+#: benchmarks/bench_critics.py reports the resulting times.
 DEFAULT_LR = {"mlp": 2e-3, "stack": 2e-3, "embed": 1e-2, "conv": 5e-3, "set": 5e-3}
 #: fields that may change when a run is resumed (budgets and stopping rules).
 RESUMABLE_FIELDS = ("target_accuracy", "max_epochs", "max_seconds")
@@ -29,8 +29,9 @@ class CriticTrainingConfig(DictConfig):
     functions. Training fakes are ``fakes_per_network`` latent units of each random
     network: each has the distribution of a unit of a ``network_latent_width`` network,
     and sharing the hidden layers makes them about four times cheaper to draw; held-out
-    and calibration fakes come from networks of ``network_latent_width`` units. Held-out accuracy is measured every ``eval_every`` epochs on
-    ``heldout_size`` functions (half real, half fake) drawn once from their own stream.
+    and calibration fakes come from networks of ``network_latent_width`` units. Held-out
+    accuracy is measured every ``eval_every`` epochs on ``heldout_size`` functions (half
+    real, half fake) drawn once from their own stream.
     With ``calibrate`` the critic's per-channel input scale is set to the inverse
     standard deviation of a separate sample of real and fake functions before training.
     With ``point_subset`` (``set`` critic only) each step uses a fresh random subset of

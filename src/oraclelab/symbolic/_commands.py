@@ -55,8 +55,8 @@ def _training_config(options: Mapping[str, Any]) -> CriticTrainingConfig:
         library=o["library"], points=o["points"], critic=o["critic"].value, loss=o["loss"].value, gp=o["gp"],
         critic_hyper=_critic_hyper(o["width"], o["layers"], o["use_inputs"]), network_depth=o["net_depth"],
         network_width=o["net_width"], network_activation=o["net_activation"], network_latent_width=o["net_latent_width"],
-        fakes_per_network=o["fakes_per_network"], batch=o["batch"], lr=o["lr"], weight_decay=o["weight_decay"], target_accuracy=o["target_accuracy"],
-        max_epochs=o["max_epochs"], max_seconds=o["max_seconds"], eval_every=o["eval_every"],
+        fakes_per_network=o["fakes_per_network"], batch=o["batch"], lr=o["lr"], weight_decay=o["weight_decay"],
+        target_accuracy=o["target_accuracy"], max_epochs=o["max_epochs"], max_seconds=o["max_seconds"], eval_every=o["eval_every"],
         heldout_size=o["heldout_size"], point_subset=o["point_subset"], seed=o["seed"],
     )
 
@@ -87,7 +87,7 @@ def train_critic_command(
     gp: float = typer.Option(10.0, help="Gradient-penalty weight (wgan-gp)."),
     target_accuracy: float = typer.Option(0.99, help="Stop at this held-out accuracy, in (0, 1]."),
     batch: int = typer.Option(64, help="Real and fake functions per step (each)."),
-    lr: Optional[float] = typer.Option(None, help="Adam learning rate (default: the critic's, mlp/stack 2e-3, embed 1e-2, conv/set 5e-3)."),
+    lr: Optional[float] = typer.Option(None, help="Adam learning rate (default: the critic kind's tuned rate, see the README)."),
     weight_decay: float = typer.Option(0.0, help="Adam weight decay."),
     max_epochs: int = typer.Option(10_000, help="Step budget (one epoch = one step on fresh functions)."),
     max_seconds: Optional[float] = typer.Option(None, help="Wall-clock budget in seconds."),

@@ -208,7 +208,7 @@ def random_network_functions(n: int, points: torch.Tensor, config: RandomNetwork
     values : Tensor of shape (n, P).
     gradients : Tensor of shape (n, P, d).
     """
-    if per_network is not None:
+    if per_network is not None and per_network != config.latent_width:
         check_int_at_least(per_network, "per_network", "random_network_functions", 1)
         config = replace(config, latent_width=per_network)
     networks = sample_random_networks(-(-n // config.latent_width), points.shape[-1], config, generator=generator,

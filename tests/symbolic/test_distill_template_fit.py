@@ -58,6 +58,21 @@ def test_batched_levenberg_marquardt_reaches_scipys_optimum_from_each_start():
     assert fit.mse == pytest.approx(reference, rel=1e-6)
 
 
+def test_within_the_tolerance_the_template_with_fewer_coefficients_wins():
+    library = [parse_template("3*N0*x0*sin(U0*x1)"), parse_template("4.5*N0*x0*x1")]
+    X = np.random.default_rng(4).normal(size=(400, 2))
+    y = X[:, 0] * np.sin(0.3 * X[:, 1])  # exactly the first template; nearly the second
+    design = np.c_[np.ones(len(y)), X[:, 0] * X[:, 1]]
+    residual = y - design @ np.linalg.lstsq(design, y, rcond=None)[0]
+    r2_product = 1 - residual.var() / y.var()  # the best affine fit of x0*x1, by linear least squares
+    assert 0 < 1 - r2_product < 0.01
+    exact = fit_library(library, X, y, seed=0)
+    assert exact.template_index == 0 and exact.r2 > 1 - 1e-10
+    simpler = fit_library(library, X, y, seed=0, tolerance=2 * (1 - r2_product))
+    assert simpler.template_index == 1 and simpler.r2 == pytest.approx(r2_product, abs=1e-9)
+    assert fit_library(library, X, y, seed=0, tolerance=0.5 * (1 - r2_product)).template_index == 0
+
+
 def test_templates_needing_more_inputs_than_given_are_rejected():
     with pytest.raises(ParameterError, match="shape"):
         fit_template(parse_template("N0*x1"), GRID, GRID[:, 0])
@@ -94,6 +109,22 @@ def test_prune_drops_constants_a_fit_drove_to_zero_and_keeps_needed_small_ones()
     needed = F(3e-6) * x0**6 + x0  # dropping 3e-6*x0**6 costs far more than the allowed R^2
     y_needed = 3e-6 * X[:, 0] ** 6 + X[:, 0]
     assert prune_constants(needed, [x0], X, y_needed, X_val=X, y_val=y_needed) == needed
+
+
+def test_prune_replaces_functions_of_vanishing_arguments_by_their_limits():
+    from oraclelab.symbolic.distill import are_equivalent, prune_constants
+
+    F = sympy.Float
+    X = np.random.default_rng(5).normal(size=(300, 2))
+    X = X / np.abs(X).max(axis=0) * 3.5  # |x| <= 3.5: the arguments below stay under 0.1
+    y = 2.7 * X[:, 0] ** 2 + 4.5 * X[:, 0] * X[:, 1]
+    drifted = F(8054) - F(8054) * sympy.cos(F(0.02589) * x0) + F(2581) * x0 * sympy.sin(F(0.0017435) * x1)
+    pruned = prune_constants(drifted, [x0, x1], X, y, X_val=X, y_val=y)
+    assert not pruned.has(sympy.sin, sympy.cos)
+    assert are_equivalent(pruned, 2.7 * x0**2 + 4.5 * x0 * x1)
+    wave = F(2.0) * sympy.sin(F(0.5) * x1)  # an argument up to 1.75: a real sinusoid, kept
+    y_wave = 2.0 * np.sin(0.5 * X[:, 1])
+    assert prune_constants(wave, [x0, x1], X, y_wave, X_val=X, y_val=y_wave) == wave
 
 
 def test_refit_skips_formulas_with_too_many_constants():

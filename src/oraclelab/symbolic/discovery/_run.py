@@ -15,11 +15,21 @@ from oraclelab.runs import RunFolder
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
 from oraclelab.symbolic.discovery._distill import distill
+from oraclelab.symbolic.discovery._purity import PurifiedModel, purify
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.discovery._train import evaluate, train_discovery
 from oraclelab.symbolic.models import build_model
 
 logger = logging.getLogger(__name__)
+
+#: The purified sum-output model (base weights plus reference rows and routing), beside model.pt.
+PURIFIED_MODEL = "model_purified.pt"
+
+
+def _save_model(run: RunFolder, name: str, model: torch.nn.Module) -> None:
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    run.write_bytes(name, buffer.getvalue())
 
 
 def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume: bool):
@@ -34,6 +44,12 @@ def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume
                       "max_seconds": config.critic_max_seconds}, critic_dir, resume=resume, figures=False)
     settings = yaml.safe_load((critic_dir / "config.yaml").read_text(encoding="utf-8"))
     return load_critic(critic_dir), load_critic_points(critic_dir), settings
+
+
+def _library_of_critic_dir(config: DiscoveryConfig) -> str | None:
+    if config.critic_dir is None:
+        return None
+    return yaml.safe_load((Path(config.critic_dir) / "config.yaml").read_text(encoding="utf-8"))["library"]
 
 
 def _default_library(config: DiscoveryConfig, data: DiscoveryData) -> str:
@@ -60,25 +76,31 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
     start = time.perf_counter()
     torch.manual_seed(config.seed)
     data = load_discovery_data(config)
-    critic, points, critic_settings = _critic(config, data, run, resume)
     n_latents = config.n_latents or data.n_true_latents or 3
     model = build_model(config.model, data.X.shape[1], n_latents, **config.model_hyper)
-    subset = 256 if critic_settings.get("critic") == "set" else None
-    regulariser = CriticRegulariser(critic, points, weight=config.critic_weight, shape=config.shape, point_subset=subset,
-                                    generator=torch.Generator().manual_seed(config.seed + 1))
     from oraclelab.symbolic import FunctionLibrary
 
-    library = FunctionLibrary.load(critic_settings["library"])
-    state = train_discovery(config, data, model, regulariser, run, library=library if config.co_train else None,
-                            resume=resume)
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    run.write_bytes("model.pt", buffer.getvalue())
+    if config.critic_weight > 0:
+        critic, points, critic_settings = _critic(config, data, run, resume)
+        subset = 256 if critic_settings.get("critic") == "set" else None
+        regulariser = CriticRegulariser(critic, points, weight=config.critic_weight, shape=config.shape,
+                                        point_subset=subset, generator=torch.Generator().manual_seed(config.seed + 1))
+        library = FunctionLibrary.load(critic_settings["library"])
+    else:  # no critic to train: its library still guides the read-out
+        regulariser = None
+        library = FunctionLibrary.load(config.library or _library_of_critic_dir(config) or _default_library(config, data))
+    state = train_discovery(config, data, model, regulariser, run, library=library, resume=resume)
+    _save_model(run, "model.pt", model)
     run.write_json("model.json", model.config)
+    min_corr_raw = evaluate(model, data, "validation")[1]
+    if config.purity > 0 and model.outer.kind == "sum" and data.X.shape[1] > 1:
+        model = purify(model, torch.as_tensor(data.part("train", data.X), dtype=torch.float32))
+        _save_model(run, PURIFIED_MODEL, model)
     val_loss, min_corr = evaluate(model, data, "validation")
     distilled = distill(model, data, config, library=library)
     summary = {"problem": config.problem, "data": config.data, "min_corr": min_corr, "val_loss": val_loss,
-               **distilled.summary(), "epochs": state.epoch, "training_seconds": state.seconds,
+               **distilled.summary(), "purified": isinstance(model, PurifiedModel), "min_corr_unpurified": min_corr_raw,
+               "epochs": state.epoch, "training_seconds": state.seconds,
                "seconds": time.perf_counter() - start}
     run.write_summary(summary)
     from oraclelab.symbolic.discovery._figures import write_discovery_figures

@@ -1,6 +1,7 @@
 """The discovery training loop: fit the target while the critic pushes latents toward formulas.
 
-Loss = MSE / Var(F) + l1 * mean |latent| + entropy * model.regularisation() + critic penalty.
+Loss = MSE / Var(F) + l1 * mean |latent| + entropy * model.regularisation()
++ purity * ANOVA impurity / Var(F) + critic penalty.
 Every ``eval_every`` epochs a metrics row is logged (train / validation loss, mean critic
 score, the regulariser's share of the loss, min_corr when true latents are known) and a
 checkpoint is written atomically, so ``resume`` continues exactly where a run stopped.
@@ -22,6 +23,7 @@ from oraclelab.symbolic.critics._losses import FunctionBatch
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._correlation import correlation_matrix
 from oraclelab.symbolic.discovery._data import DiscoveryData
+from oraclelab.symbolic.discovery._purity import anova_impurity
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.models import LatentModel
 
@@ -42,11 +44,11 @@ def _tensor(array: np.ndarray) -> torch.Tensor:
     return torch.as_tensor(np.asarray(array, dtype=np.float32))
 
 
-def _save(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser, critic_optimizer,
+def _save(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
           generator: torch.Generator, state: DiscoveryState) -> None:
     payload = {
         "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-        "critic": regulariser.critic.state_dict(),
+        "critic": None if regulariser is None else regulariser.critic.state_dict(),
         "critic_optimizer": None if critic_optimizer is None else critic_optimizer.state_dict(),
         "generator": generator.get_state(), "epoch": state.epoch, "seconds": state.seconds,
         "rows": [{k: float(v) for k, v in row.items()} for row in state.rows],
@@ -56,12 +58,13 @@ def _save(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulari
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def _restore(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser, critic_optimizer,
+def _restore(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
              generator: torch.Generator) -> DiscoveryState:
     payload = torch.load(path, weights_only=True)
     model.load_state_dict(payload["model"])
     optimizer.load_state_dict(payload["optimizer"])
-    regulariser.critic.load_state_dict(payload["critic"])
+    if regulariser is not None:
+        regulariser.critic.load_state_dict(payload["critic"])
     if critic_optimizer is not None and payload["critic_optimizer"] is not None:
         critic_optimizer.load_state_dict(payload["critic_optimizer"])
     generator.set_state(payload["generator"])
@@ -82,22 +85,33 @@ def evaluate(model: LatentModel, data: DiscoveryData, split: str) -> tuple[float
     return mse, float(corr.max(axis=1).min())
 
 
-def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentModel, regulariser: CriticRegulariser,
-                    run: RunFolder, *, library=None, resume: bool = False) -> DiscoveryState:
+def _impurity(model: LatentModel, X: torch.Tensor, config: DiscoveryConfig, generator: torch.Generator) -> torch.Tensor:
+    """The ANOVA impurity of the latents on fresh random rows of the training inputs."""
+    rows = torch.randint(len(X), (config.purity_points + config.purity_reference,), generator=generator)
+    return anova_impurity(model, X[rows[: config.purity_points]], X[rows[config.purity_points:]])
+
+
+def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentModel,
+                    regulariser: CriticRegulariser | None, run: RunFolder, *, library=None,
+                    resume: bool = False) -> DiscoveryState:
     """Train ``model`` in place; returns the final state (metrics rows included).
 
-    ``library`` (a FunctionLibrary) is needed only with ``config.co_train``.
+    ``regulariser`` is None without a critic (``critic_weight`` 0); ``library`` (a
+    FunctionLibrary) is needed only when the critic is co-trained.
     """
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    critic_optimizer = torch.optim.Adam(regulariser.critic.parameters(), lr=1e-4) if config.co_train else None
-    regulariser.critic.requires_grad_(config.co_train)
+    co_train = config.co_train and regulariser is not None
+    critic_optimizer = torch.optim.Adam(regulariser.critic.parameters(), lr=1e-4) if co_train else None
+    if regulariser is not None:
+        regulariser.critic.requires_grad_(co_train)
     checkpoint = run.file(CHECKPOINT)
     state = (_restore(checkpoint, model, optimizer, regulariser, critic_optimizer, generator)
              if resume and checkpoint.exists() else DiscoveryState())
     X = _tensor(data.part("train", data.X))
     F = _tensor(data.part("train", data.F))
     variance = max(float(F.var()), 1e-30)
+    use_purity = config.purity > 0 and X.shape[1] > 1
     start = time.perf_counter() - state.seconds
     with progress_bar("discovery", total=config.epochs) as bar:
         bar.advance(state.epoch)
@@ -105,7 +119,10 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
             prediction, latents = model(X)
             fit = ((prediction - F) ** 2).mean() / variance
             loss = fit + config.l1 * latents.abs().mean() + config.entropy * model.regularisation()
-            penalty, scores = regulariser(model) if regulariser.weight > 0 else (torch.zeros(()), torch.zeros(1))
+            if use_purity:
+                loss = loss + config.purity * _impurity(model, X, config, generator) / variance
+            penalty, scores = (regulariser(model) if regulariser is not None and regulariser.weight > 0
+                               else (torch.zeros(()), torch.full((1,), float("nan"))))
             total = loss + penalty
             optimizer.zero_grad()
             total.backward()

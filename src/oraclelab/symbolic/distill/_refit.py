@@ -3,7 +3,9 @@
 Latent formulas are fitted to a network's approximate latents and the outer formula to
 their values, so the composition's constants carry both fits' errors. With its structure
 fixed, one Levenberg-Marquardt fit of all its constants on the target itself removes them;
-pruning then drops the constants a fit has driven to (near) zero, such as ``exp(2e-7*x)``.
+pruning then drops the constants a fit has driven to (near) zero, such as ``exp(2e-7*x)``,
+and replaces functions whose argument a fit has driven toward zero by their limits:
+``2581*x0*sin(0.001744*x1)`` is ``4.5*x0*x1`` to 4e-6 on data with ``|x1| < 3.5``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ __all__ = ["refit_constants", "prune_constants"]
 MAX_REFIT_CONSTANTS = 40
 #: A pruned formula may lose at most this fraction of the target variance (R^2) on validation.
 PRUNE_R2_LOSS = 1e-9
+#: sin, cos and exp whose argument stays below this in magnitude on the data are candidates
+#: for their Taylor limits a, 1 - a**2/2 and 1 + a; the refitted result is kept only when it
+#: is as accurate (PRUNE_R2_LOSS), so the threshold only bounds what is tried.
+SMALL_ARGUMENT = 0.1
 
 
 def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray, y: np.ndarray, *,
@@ -63,13 +69,29 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
     return refitted if after < before else expression
 
 
+def _small_argument_limits(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray,
+                           below: float) -> sympy.Expr:
+    """``expression`` with sin, cos and exp of arguments below ``below`` on X replaced by their limits."""
+    limits = {sympy.sin: lambda a: a, sympy.cos: lambda a: 1 - a**2 / 2, sympy.exp: lambda a: 1 + a}
+    replacements = {}
+    for node in sympy.preorder_traversal(expression):
+        limit = limits.get(type(node))
+        if limit is None or node.args[0].is_constant():
+            continue
+        values = evaluate_expression(node.args[0], symbols, X)
+        if np.all(np.isfinite(values)) and np.max(np.abs(values)) < below:
+            replacements[node] = limit(node.args[0])
+    return expression.xreplace(replacements)
+
+
 def prune_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray, y: np.ndarray, *,
                     X_val: np.ndarray, y_val: np.ndarray, below: float = 1e-5) -> sympy.Expr:
-    """``expression`` with constants smaller than ``below`` in magnitude set to zero, like terms
-    combined and the rest refitted, when that costs at most ``PRUNE_R2_LOSS`` of validation R^2."""
+    """``expression`` with constants smaller than ``below`` in magnitude set to zero, functions of
+    arguments below ``SMALL_ARGUMENT`` on X replaced by their limits, like terms combined and
+    the rest refitted, when that costs at most ``PRUNE_R2_LOSS`` of validation R^2."""
     from ._compose import drop_tiny_constants
 
-    pruned = sympy.expand(drop_tiny_constants(expression, below))
+    pruned = sympy.expand(_small_argument_limits(drop_tiny_constants(expression, below), symbols, X, SMALL_ARGUMENT))
     if pruned == expression:
         return expression
     pruned = refit_constants(pruned, symbols, X, y)

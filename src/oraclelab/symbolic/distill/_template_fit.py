@@ -98,8 +98,13 @@ def starting_coefficients(template: Template, starts: int, seed: int) -> np.ndar
 
 
 def fit_library(templates: list[Template], X: np.ndarray, y: np.ndarray, *, starts: int = 16, iterations: int = 100,
-                seed: int = 0, inputs: Sequence[sympy.Symbol] | None = None) -> TemplateFit:
-    """The best-fitting template of a library (see :func:`fit_template`); ties go to the earlier template."""
+                seed: int = 0, inputs: Sequence[sympy.Symbol] | None = None, tolerance: float = 0.0) -> TemplateFit:
+    """The best-fitting template of a library (see :func:`fit_template`).
+
+    Of the templates whose R^2 is within ``tolerance`` of the best, the one with the fewest
+    coefficients wins, then the earlier one: ``x0*sin(U0*x1)`` with a tiny U0 fits ``x0*x1``
+    as well as ``N0*x0*x1`` does, and the simpler member is the reading to report.
+    """
     if not templates:
         raise ParameterError("fit_library needs at least one template.")
     fits = [fit_template(t, X, y, starts=starts, iterations=iterations, seed=seed + index, inputs=inputs,
@@ -107,7 +112,9 @@ def fit_library(templates: list[Template], X: np.ndarray, y: np.ndarray, *, star
             for index, t in enumerate(templates) if X.shape[1] >= t.min_inputs]
     if not fits:
         raise ParameterError(f"No template of the library fits {X.shape[1]} input column(s).")
-    return max(fits, key=lambda fit: fit.r2)
+    best = max(fit.r2 for fit in fits)
+    close = [fit for fit in fits if fit.r2 >= best - tolerance]
+    return min(close, key=lambda fit: (len(templates[fit.template_index].coefficients), fit.template_index))
 
 
 class _BatchedTemplate:

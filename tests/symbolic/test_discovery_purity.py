@@ -45,6 +45,20 @@ def test_main_effects_match_a_double_loop():
     torch.testing.assert_close(main_effects(model, x, reference), expected)
 
 
+def test_main_effects_of_three_inputs_match_a_double_loop():
+    torch.manual_seed(0)
+    model = build_model("dsn", 3, 2)
+    x, reference = torch.randn(4, 3), torch.randn(6, 3)
+    expected = torch.zeros(4, 2, 3)
+    with torch.no_grad():
+        for n in range(4):
+            for j in range(3):
+                grid = reference.clone()
+                grid[:, j] = x[n, j]
+                expected[n, :, j] = model.latents(grid).mean(dim=0)
+        torch.testing.assert_close(main_effects(model, x, reference), expected)
+
+
 def test_main_effects_are_the_same_in_small_chunks(monkeypatch):
     from oraclelab.symbolic.discovery import _purity
 

@@ -76,8 +76,6 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
     start = time.perf_counter()
     torch.manual_seed(config.seed)
     data = load_discovery_data(config)
-    n_latents = config.n_latents or data.n_true_latents or 3
-    model = build_model(config.model, data.X.shape[1], n_latents, **config.model_hyper)
     from oraclelab.symbolic import FunctionLibrary
 
     if config.critic_weight > 0:
@@ -89,6 +87,8 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
     else:  # no critic to train: its library still guides the read-out
         regulariser = None
         library = FunctionLibrary.load(config.library or _library_of_critic_dir(config) or _default_library(config, data))
+    n_latents = config.n_latents or data.n_true_latents or 3
+    model = build_model(config.model, data.X.shape[1], n_latents, **config.model_hyper)  # after the critic's draws
     state = train_discovery(config, data, model, regulariser, run, library=library, resume=resume)
     _save_model(run, "model.pt", model)
     run.write_json("model.json", model.config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -85,7 +86,52 @@ def test_bad_input_shapes_and_parameters():
         SymbolicRegressor().predict(X)
 
 
-def test_pysr_backend_names_how_to_install():
-    pytest.importorskip("sympy")
-    with pytest.raises(ParameterError, match="pip install pysr|not wired up"):
+def test_pysr_backend_names_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pysr", None)  # import pysr raises ImportError
+    with pytest.raises(ParameterError, match="pip install pysr"):
         symbolic_regression(np.zeros((10, 1)), np.arange(10.0), backend="pysr")
+
+
+class _FakePySR:
+    """Stands in for pysr.PySRRegressor (Julia cannot be installed here): records its settings
+    and returns a fixed front in PySR's own (assumption-free) symbols."""
+
+    instances: list = []
+
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+        _FakePySR.instances.append(self)
+
+    def fit(self, X, y, variable_names):
+        import pandas
+
+        a, b = (sympy.Symbol(name) for name in variable_names)
+        self.fitted = (X.shape, variable_names)
+        self.chosen = 2 * a + sympy.sin(b)
+        self.equations_ = pandas.DataFrame({"complexity": [1, 5], "loss": [1.5, 0.0],
+                                            "sympy_format": [2 * a, self.chosen]})
+        return self
+
+    def sympy(self):
+        return self.chosen
+
+
+def test_pysr_backend_passes_our_settings_and_reads_the_front_in_our_symbols(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pysr", SimpleNamespace(PySRRegressor=_FakePySR))
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    y = 2 * X[:, 0] + np.sin(X[:, 1])
+    result = symbolic_regression(X, y, backend="pysr", input_names=["a", "b"], seconds=7, generations=40,
+                                 population_size=33, max_length=20, functions=("sin", "exp"), division=False,
+                                 random_state=5)
+    settings = _FakePySR.instances[-1].kwargs
+    assert settings["binary_operators"] == ["+", "-", "*"] and settings["unary_operators"] == ["sin", "exp"]
+    assert (settings["niterations"], settings["timeout_in_seconds"], settings["population_size"],
+            settings["maxsize"], settings["random_state"]) == (40, 7.0, 33, 20, 5)
+    assert settings["deterministic"] is True and settings["parallelism"] == "serial"
+    assert _FakePySR.instances[-1].fitted == ((50, 2), ["a", "b"])
+    a, b = sympy.symbols("a b", real=True)
+    assert result.expression == 2 * a + sympy.sin(b) and result.symbols == (a, b)
+    assert result.backend == "pysr" and result.length == 5 and result.r2_train == pytest.approx(1.0)
+    assert [p.expression for p in result.pareto_front] == [2 * a, 2 * a + sympy.sin(b)]
+    with pytest.raises(ParameterError, match="pysr backend lacks: aq"):
+        symbolic_regression(X, y, backend="pysr", functions=("aq",))

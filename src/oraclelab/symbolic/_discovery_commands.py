@@ -50,6 +50,7 @@ def sr_command(
     functions: str = typer.Option("sin,cos,exp,log", help="One-argument functions, comma separated."),
     noise: Optional[float] = typer.Option(None, help="Noise std of the target for model selection (default 1e-3 std)."),
     threads: Optional[int] = typer.Option(None, help="Threads of the search (default: all cores)."),
+    backend: str = typer.Option("operon", help="operon (pyoperon) or pysr (needs PySR and Julia)."),
     seed: int = typer.Option(0, help="Seed of the data, the splits and the search."),
 ) -> None:
     """Direct symbolic regression y ~ f(x): the baseline of symbolic discovery."""
@@ -60,12 +61,12 @@ def sr_command(
     config: dict[str, Any] = {
         "command": "symbolic sr", **source, "n": int(len(y)), "seconds": seconds, "generations": generations,
         "population_size": population_size, "max_length": max_length, "functions": _names(functions, "--functions"),
-        "noise": noise, "threads": threads, "seed": seed,
+        "noise": noise, "threads": threads, "backend": backend, "seed": seed,
     }
     run = RunFolder(out)
     outcome = direct_sr(X, y, splits, truth=truth, input_names=names, seconds=seconds, generations=generations,
                         population_size=population_size, max_length=max_length, functions=config["functions"],
-                        noise=noise, random_state=seed, n_threads=threads)
+                        noise=noise, random_state=seed, n_threads=threads, backend=backend)
     summary = write_direct_sr(run, outcome, config)
     keys = ("formula", "r2_test", "equivalent", "complexity", "seconds")
     _print_table(f"direct symbolic regression -> {out}", [{key: summary[key] for key in keys}])

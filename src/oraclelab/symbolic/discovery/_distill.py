@@ -2,11 +2,11 @@
 
 A latent is read out as the critic library's closest member when that fits about as well
 as symbolic regression's formula (the critic trained it toward the library), else as the
-SR formula. The outer function is the sum for a sum-output model, else it is searched on
-the latent *formulas'* values (not the network's latents), so that substituting the latent formulas into it is consistent; the
-composition is refitted end to end (all constants at once, on the target), pruned of the
-constants the refit drives to zero, scored on the test split and, when the truth is known,
-checked for SRBench equivalence.
+SR formula. The outer function is the sum for a sum-output model; otherwise it is searched
+on the latent *formulas'* values (not the network's latents), so that substituting the
+latent formulas into it is consistent. The composition is refitted end to end (all
+constants at once, on the target), pruned of the constants the refit drives to zero,
+scored on the test split and, when the truth is known, checked for SRBench equivalence.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def _sum_outer(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.n
 
 def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
             library: FunctionLibrary | None = None) -> Distillation:
-    """Read each latent out (library member or SR), then SR on the outer function; compose, refit, check.
+    """Read each latent out (library member or SR), then the outer function (sum or SR); compose, refit, check.
 
     ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first
     candidates for every latent, and its one-argument functions and division (a parabola

@@ -11,8 +11,11 @@ Settings chosen from measurements on pyoperon 0.6.2:
   ``random_state`` is fixed too.
 - the sympy expression is rebuilt from the tree nodes, not from the printed model string.
 
-``backend="pysr"`` is reserved for PySR: without PySR it raises a ParameterError naming
-how to install it; with PySR importable it says the backend is not wired up yet.
+``backend="pysr"`` runs PySR (SymbolicRegression.jl) with the same operators, time budget,
+iteration cap (``generations``), population size, longest model and seed, deterministic
+and serial, and reads its Pareto front (``equations_``) and chosen model (``sympy()``,
+mapped onto our input symbols). PySR needs Julia, which it downloads on first use; without
+PySR a ParameterError names how to install it.
 """
 
 from __future__ import annotations
@@ -171,8 +174,6 @@ def symbolic_regression(
     """
     import sympy
 
-    from ._operon_tree import operon_tree_to_sympy
-
     X, y = _check_xy(X, y, "X", "y")
     validation = None if X_val is None and y_val is None else _check_xy(X_val, y_val, "X_val", "y_val")
     if validation is not None and validation[0].shape[1] != X.shape[1]:
@@ -184,27 +185,22 @@ def symbolic_regression(
     symbols = _symbols(input_names, X.shape[1])
     sigma = float(noise) if noise is not None else DEFAULT_RELATIVE_NOISE * max(float(np.std(y)), 1e-12)
     check_positive(sigma, "noise", "symbolic_regression")
-    if backend == "pysr":
-        _require_pysr()
+    settings = dict(seconds=seconds, generations=generations, population_size=population_size,
+                    max_length=max_length, functions=functions, division=division, random_state=random_state)
     start = time.perf_counter()
-    estimator = _fit_operon(X, y, seconds=seconds, generations=generations, population_size=population_size,
-                            max_length=max_length, functions=functions, optimizer_iterations=optimizer_iterations,
-                            division=division,
-                            sigma=sigma, random_state=random_state, n_threads=n_threads)
+    if backend == "pysr":
+        expression, front, length = _search_pysr(X, y, symbols, **settings)
+    else:
+        expression, front, length = _search_operon(X, y, symbols, optimizer_iterations=optimizer_iterations,
+                                                   sigma=sigma, n_threads=n_threads, **settings)
     elapsed = time.perf_counter() - start
-    expression = operon_tree_to_sympy(estimator.model_.Nodes, estimator.variables_, symbols)
-    front = tuple(
-        ParetoPoint(operon_tree_to_sympy(point["tree"].Nodes, estimator.variables_, symbols), int(point["length"]),
-                    float(point["mean_squared_error"]))
-        for point in estimator.pareto_front_
-    )
     r2_train, mse_train = scores(y, evaluate_expression(expression, symbols, X))
     r2_val, mse_val = (None, None) if validation is None else scores(
         validation[1], evaluate_expression(expression, symbols, validation[0]))
     logger.info("symbolic regression (%s, %.1f s): %s, train R^2 %.6g", backend, elapsed, expression, r2_train)
     return SRResult(expression=expression, symbols=tuple(symbols),
                     complexity=sum(1 for _ in sympy.preorder_traversal(expression)),
-                    length=int(estimator.model_.Length), r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val,
+                    length=length, r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val,
                     mse_validation=mse_val, seconds=elapsed, backend=backend, pareto_front=front)
 
 
@@ -227,13 +223,61 @@ def _symbols(names: Sequence[str] | None, dim: int) -> list[sympy.Symbol]:
     return [sympy.Symbol(name, real=True) for name in names]
 
 
-def _require_pysr() -> None:
+#: PySR's names of the one-argument functions we offer (``square`` is its ``square``).
+_PYSR_FUNCTIONS = {"sin": "sin", "cos": "cos", "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh",
+                   "abs": "abs", "square": "square", "tan": "tan"}
+
+
+def _search_pysr(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol], *, seconds: float, generations: int,
+                 population_size: int, max_length: int, functions: Sequence[str], division: bool,
+                 random_state: int) -> tuple[sympy.Expr, tuple[ParetoPoint, ...], int]:
+    """PySR's chosen formula, its Pareto front and the formula's complexity, in our symbols."""
+    import sympy
+
+    unknown = sorted(set(functions) - set(_PYSR_FUNCTIONS))
+    if unknown:
+        raise ParameterError(f"The 'functions' parameter of symbolic_regression has function(s) the pysr backend "
+                             f"lacks: {', '.join(unknown)} (known: {', '.join(_PYSR_FUNCTIONS)}).")
     try:
-        import pysr  # noqa: F401
+        from pysr import PySRRegressor
     except ImportError:
         raise ParameterError("The 'pysr' backend needs PySR and Julia: pip install pysr "
                              "(it downloads Julia on first use); or use backend='operon'.") from None
-    raise ParameterError("The 'pysr' backend is not wired up yet in this version; use backend='operon'.")
+    estimator = PySRRegressor(
+        binary_operators=["+", "-", "*", *(["/"] if division else [])],
+        unary_operators=[_PYSR_FUNCTIONS[f] for f in functions],
+        niterations=int(generations), population_size=int(population_size), maxsize=int(max_length),
+        timeout_in_seconds=float(seconds), random_state=int(random_state), deterministic=True,
+        parallelism="serial", model_selection="best", progress=False, verbosity=0, temp_equation_file=True,
+    )
+    estimator.fit(X, y, variable_names=[str(s) for s in symbols])
+    ours = {str(s): s for s in symbols}
+
+    def in_our_symbols(expression) -> sympy.Expr:
+        return expression.xreplace({s: ours[s.name] for s in expression.free_symbols if s.name in ours})
+
+    table = estimator.equations_
+    front = tuple(ParetoPoint(in_our_symbols(e), int(c), float(loss))
+                  for e, c, loss in zip(table["sympy_format"], table["complexity"], table["loss"]))
+    chosen = in_our_symbols(estimator.sympy())
+    length = next((p.length for p in front if p.expression == chosen), sympy.count_ops(chosen) + 1)
+    return chosen, front, length
+
+
+def _search_operon(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol], *, optimizer_iterations: int,
+                   sigma: float, n_threads: int | None, **settings) -> tuple[sympy.Expr, tuple[ParetoPoint, ...], int]:
+    """pyoperon's formula chosen by description length, its Pareto front and its length."""
+    from ._operon_tree import operon_tree_to_sympy
+
+    estimator = _fit_operon(X, y, optimizer_iterations=optimizer_iterations, sigma=sigma, n_threads=n_threads,
+                            **settings)
+    expression = operon_tree_to_sympy(estimator.model_.Nodes, estimator.variables_, symbols)
+    front = tuple(
+        ParetoPoint(operon_tree_to_sympy(point["tree"].Nodes, estimator.variables_, symbols), int(point["length"]),
+                    float(point["mean_squared_error"]))
+        for point in estimator.pareto_front_
+    )
+    return expression, front, int(estimator.model_.Length)
 
 
 def _fit_operon(X: np.ndarray, y: np.ndarray, *, seconds: float, generations: int, population_size: int,

@@ -7,7 +7,7 @@ import torch
 
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.discovery import CriticRegulariser, DiscoveryConfig, correlation_matrix, min_corr, penalty_shape
-from oraclelab.symbolic.models import build_model
+from oraclelab.symbolic.models import OuterFunction, build_model
 
 
 def test_correlation_matrix_matches_numpy_corrcoef():
@@ -121,6 +121,7 @@ class _AffineTruthModel(torch.nn.Module):
     def __init__(self, problem):
         super().__init__()
         self.problem = problem
+        self.outer = OuterFunction(3, "mlp")  # not the sum: the outer function is searched
 
     def latents(self, x: torch.Tensor) -> torch.Tensor:
         G, _ = self.problem.evaluate(x.double().numpy())

@@ -14,7 +14,8 @@ Settings chosen from measurements on pyoperon 0.6.2:
 ``backend="pysr"`` runs PySR (SymbolicRegression.jl) with the same operators, time budget,
 iteration cap (``generations``), population size, longest model and seed, deterministic
 and serial, and reads its Pareto front (``equations_``) and chosen model (``sympy()``,
-mapped onto our input symbols). PySR needs Julia, which it downloads on first use; without
+mapped onto our input symbols; PySR's own "best" score chooses, so ``noise`` and
+``optimizer_iterations`` do not apply). PySR needs Julia, which it downloads on first use; without
 PySR a ParameterError names how to install it.
 """
 
@@ -223,7 +224,7 @@ def _symbols(names: Sequence[str] | None, dim: int) -> list[sympy.Symbol]:
     return [sympy.Symbol(name, real=True) for name in names]
 
 
-#: PySR's names of the one-argument functions we offer (``square`` is its ``square``).
+#: PySR's names for the one-argument functions the pysr backend offers.
 _PYSR_FUNCTIONS = {"sin": "sin", "cos": "cos", "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh",
                    "abs": "abs", "square": "square", "tan": "tan"}
 

@@ -42,14 +42,12 @@ def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume
         points = config.critic_points or _default_points(data)
         train_critic({"library": library, "points": points, "critic": config.critic, "seed": config.seed,
                       "max_seconds": config.critic_max_seconds}, critic_dir, resume=resume, figures=False)
-    settings = yaml.safe_load((critic_dir / "config.yaml").read_text(encoding="utf-8"))
-    return load_critic(critic_dir), load_critic_points(critic_dir), settings
+    return load_critic(critic_dir), load_critic_points(critic_dir), _critic_settings(critic_dir)
 
 
-def _library_of_critic_dir(config: DiscoveryConfig) -> str | None:
-    if config.critic_dir is None:
-        return None
-    return yaml.safe_load((Path(config.critic_dir) / "config.yaml").read_text(encoding="utf-8"))["library"]
+def _critic_settings(critic_dir: Path) -> dict:
+    """The training settings (config.yaml) of a train-critic run folder."""
+    return yaml.safe_load((critic_dir / "config.yaml").read_text(encoding="utf-8"))
 
 
 def _default_library(config: DiscoveryConfig, data: DiscoveryData) -> str:
@@ -86,7 +84,9 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
         library = FunctionLibrary.load(critic_settings["library"])
     else:  # no critic to train: its library still guides the read-out
         regulariser = None
-        library = FunctionLibrary.load(config.library or _library_of_critic_dir(config) or _default_library(config, data))
+        name = config.library or (_critic_settings(Path(config.critic_dir))["library"] if config.critic_dir
+                                  else _default_library(config, data))
+        library = FunctionLibrary.load(name)
     n_latents = config.n_latents or data.n_true_latents or 3
     model = build_model(config.model, data.X.shape[1], n_latents, **config.model_hyper)  # after the critic's draws
     state = train_discovery(config, data, model, regulariser, run, library=library, resume=resume)

@@ -56,7 +56,8 @@ def test_critic_regulariser_judges_each_latent_on_the_points_and_is_differentiab
      ({"model": "rnn"}, "'model'"), ({"epochs": 0}, "'epochs'"), ({"critic_weight": -1.0}, "'critic_weight'"),
      ({"sr_outer_noise": 0.0}, "'sr_outer_noise'"), ({"sr_outer_generations": 0}, "'sr_outer_generations'"),
      ({"sr_library_tolerance": -0.1}, "'sr_library_tolerance'"), ({"purity": -1.0}, "'purity'"),
-     ({"purity_reference": 0}, "'purity_reference'"), ({"model_hyper": {"output": "product"}}, "'output'")],
+     ({"purity_reference": 0}, "'purity_reference'"), ({"model_hyper": {"output": "product"}}, "'output'"),
+     ({"sr_outer_restarts": 0}, "'sr_outer_restarts'")],
 )
 def test_discovery_config_is_validated(kwargs, match):
     with pytest.raises(ParameterError, match=match):
@@ -93,6 +94,8 @@ def test_discover_rejects_bad_options_with_exit_code_2(run_cli, tmp_path):
     assert code == 2 and "missing.csv" in err
     code, _, err = run_cli("symbolic", "discover", "--problem", "F07", "--output", "product", "--out", tmp_path / "o3")
     assert code == 2 and "'output'" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli("symbolic", "discover", "--problem", "F11", "--sr-outer-restarts", "0", "--out", tmp_path / "o4")
+    assert code == 2 and "'sr_outer_restarts'" in err and len(err.strip().splitlines()) == 1
 
 
 def test_read_out_takes_the_shortest_formula_within_the_tolerance_of_the_best():

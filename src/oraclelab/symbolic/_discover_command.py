@@ -37,9 +37,10 @@ def discover_command(
     sr_generations: int = typer.Option(200, "--sr-generations", help="Generation cap per fit (reproducibility)."),
     sr_latent_noise: float = typer.Option(0.05, "--sr-latent-noise", help="Assumed noise of a latent, relative to its std, for SR model selection."),
     sr_library_tolerance: float = typer.Option(0.05, "--sr-library-tolerance", help="Read a latent out as its closest library member when that member's R^2 is within this of the SR formula's."),
-    sr_outer_seconds: float = typer.Option(60.0, "--sr-outer-seconds", help="Seconds of the outer function's search."),
-    sr_outer_generations: int = typer.Option(300, "--sr-outer-generations", help="Generation cap of the outer search."),
+    sr_outer_seconds: float = typer.Option(60.0, "--sr-outer-seconds", help="Seconds of each outer-function search."),
+    sr_outer_generations: int = typer.Option(300, "--sr-outer-generations", help="Generation cap of each outer search."),
     sr_outer_noise: float = typer.Option(1e-6, "--sr-outer-noise", help="Assumed noise of the target, relative to its std (raise for noisy data)."),
+    sr_outer_restarts: int = typer.Option(3, "--sr-outer-restarts", help="Most outer searches, each from another random state (stops at an exact fit); the lowest validation MSE wins."),
     seed: int = typer.Option(0, "--seed"),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/discover-<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a run in --out from its checkpoint."),
@@ -60,7 +61,8 @@ def discover_command(
         library=library, critic=critic, critic_points=critic_points, co_train=co_train,
         sr_seconds=sr_seconds, sr_generations=sr_generations, sr_latent_noise=sr_latent_noise,
         sr_library_tolerance=sr_library_tolerance, sr_outer_seconds=sr_outer_seconds,
-        sr_outer_generations=sr_outer_generations, sr_outer_noise=sr_outer_noise, seed=seed,
+        sr_outer_generations=sr_outer_generations, sr_outer_noise=sr_outer_noise,
+        sr_outer_restarts=sr_outer_restarts, seed=seed,
     )
     folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     summary = discover(config, folder, resume=resume)

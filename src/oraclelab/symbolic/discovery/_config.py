@@ -38,7 +38,9 @@ class DiscoveryConfig(DictConfig):
     the one with the fewest coefficients).
     The outer function gets its own search (``sr_outer_seconds``, ``sr_outer_generations``,
     ``sr_outer_max_length``), selected assuming target noise of ``sr_outer_noise`` times its
-    standard deviation: the built-in problems are noise-free; raise it for noisy data.
+    standard deviation: the built-in problems are noise-free; raise it for noisy data. It
+    runs up to ``sr_outer_restarts`` times with other random states (stopping at a composition
+    exact to round-off); the composition with the lowest validation MSE is kept.
     """
 
     OWNER: ClassVar[str] = OWNER
@@ -76,6 +78,7 @@ class DiscoveryConfig(DictConfig):
     sr_outer_generations: int = 300
     sr_outer_max_length: int = 40
     sr_outer_noise: float = 1e-6
+    sr_outer_restarts: int = 3
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -91,7 +94,7 @@ class DiscoveryConfig(DictConfig):
             check_choice(self.model_hyper["activation"], "activation", OWNER, tuple(ACTIVATIONS))
         check_choice(self.critic, "critic", OWNER, ("mlp", "stack", "embed", "conv", "set"))
         for name in ("epochs", "eval_every", "sr_generations", "sr_outer_generations", "sr_outer_max_length",
-                     "purity_points", "purity_reference"):
+                     "sr_outer_restarts", "purity_points", "purity_reference"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.seed, "seed", OWNER, 0)
         if self.n_latents is not None:

@@ -81,7 +81,10 @@ def test_an_interrupted_sweep_resumes_and_reruns_only_the_interrupted_trial(writ
     out = tmp_path / "out"
     command = [sys.executable, "-m", "oraclelab", "sweep", "--config", str(write_sweep(n_trials=3)), "--out", str(out)]
     env = {**os.environ, "ORACLELAB_PROGRESS": "0"}
-    sweep = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # a shell without job control starts background commands with SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler: give the sweep the default disposition back
+    sweep = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not (out / "trials" / "0001").exists() and time.monotonic() < deadline:

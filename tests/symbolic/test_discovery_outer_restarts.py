@@ -13,7 +13,7 @@ import torch
 import oraclelab.symbolic.distill as distill_module
 from oraclelab.symbolic.discovery import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import load_discovery_data
-from oraclelab.symbolic.discovery._distill import distill
+from oraclelab.symbolic.discovery._distill import distill, distillation_steps
 from oraclelab.symbolic.models import OuterFunction
 from oraclelab.symbolic.problems import get_problem
 
@@ -27,6 +27,8 @@ QUINTIC_SINE = g0 * g1 + g2 - sympy.Float(0.16) * g2**3 + sympy.Float(0.008) * g
 
 class TrueLatents(torch.nn.Module):
     """F11's own latents with a searched (not summed) outer function."""
+
+    n_latents = 3
 
     def __init__(self, problem):
         super().__init__()
@@ -56,6 +58,19 @@ def _scripted_search(outers: dict[int, sympy.Expr], latents: tuple[sympy.Expr, .
     return search
 
 
+class RecordedProgress:
+    """A progress reporter that keeps what it is told."""
+
+    def __init__(self):
+        self.done, self.texts = 0.0, []
+
+    def advance(self, amount: float = 1.0) -> None:
+        self.done += amount
+
+    def describe(self, text: str) -> None:
+        self.texts.append(text)
+
+
 @pytest.mark.parametrize("outers, restarts, called, chosen", [
     ({1000: CUBIC_SINE, 1001: EXACT, 1002: NO_SINE}, 3, [1000, 1001], EXACT),  # stops at the exact one
     ({1000: NO_SINE, 1001: QUINTIC_SINE, 1002: CUBIC_SINE}, 3, [1000, 1001, 1002], QUINTIC_SINE),  # best of three
@@ -68,8 +83,13 @@ def test_the_lowest_validation_mse_wins_and_an_exact_composition_stops_the_resta
     data = load_discovery_data(config)
     calls: list[int] = []
     monkeypatch.setattr(distill_module, "symbolic_regression", _scripted_search(outers, problem.latent_sympy, calls))
-    result = distill(TrueLatents(problem), data, config, library=None)
+    progress = RecordedProgress()
+    model = TrueLatents(problem)
+    result = distill(model, data, config, library=None, progress=progress)
     assert calls == called
+    # the bar ends full even when an exact composition ends the restarts early
+    assert progress.done == distillation_steps(model, config) == 3 + restarts
+    assert sum("outer search" in text for text in progress.texts) == len(called)
     assert [c.random_state for c in result.outer_candidates] == called
     # the winner is known by construction: the exact form, else the form that nests the others
     assert result.outer_result.expression.xreplace(dict(zip(result.outer_result.symbols, (g0, g1, g2)))) == chosen

@@ -27,6 +27,7 @@ import numpy as np
 import sympy
 import torch
 
+from oraclelab.runs import SILENT, ProgressReporter
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData
 from oraclelab.symbolic.models import LatentModel
@@ -151,8 +152,13 @@ def _sum_outer(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.n
                     backend="known")
 
 
+def distillation_steps(model: LatentModel, config: DiscoveryConfig) -> int:
+    """Progress units of :func:`distill`: one per latent, plus one per outer search when the outer function is searched."""
+    return model.n_latents + (0 if model.outer.kind == "sum" else config.sr_outer_restarts)
+
+
 def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
-            library: FunctionLibrary | None = None) -> Distillation:
+            library: FunctionLibrary | None = None, progress: ProgressReporter = SILENT) -> Distillation:
     """Read each latent out (library member or SR), then the outer function (sum or SR); compose, refit, check.
 
     The outer search runs with up to ``config.sr_outer_restarts`` random states; the
@@ -161,7 +167,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first
     candidates for every latent, and its one-argument functions and division (a parabola
     library gives polynomial fits) shape the latent searches; ``config.sr_latent_functions``
-    overrides the functions.
+    overrides the functions. ``progress`` advances :func:`distillation_steps` units in all.
     """
     from oraclelab.symbolic.distill import are_equivalent, evaluate_expression, scores, symbolic_regression
 
@@ -176,6 +182,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     division = library is None or "/" in library.operators
     latent_results, readouts = [], []
     for k in range(learned_train.shape[1]):
+        progress.describe(f"distillation: latent {k + 1}/{learned_train.shape[1]}")
         y, y_val = learned_train[:, k], learned_val[:, k]
         searched = symbolic_regression(X_train, y, X_val=X_val, y_val=y_val, random_state=config.seed + k,
                                        functions=functions, division=division,
@@ -184,6 +191,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
         result, readout = _read_out_latent(knee, library, X_train, y, X_val, y_val, config, seed=config.seed + k)
         latent_results.append(result)
         readouts.append(readout)
+        progress.advance()
     formula_train = np.column_stack([r.predict(X_train) for r in latent_results])
     formula_val = np.column_stack([r.predict(X_val) for r in latent_results])
     latent_names = [f"g{k}" for k in range(len(latent_results))]
@@ -193,7 +201,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     if model.outer.kind == "sum":
         candidates = [_composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names), **finish)]
     else:
-        candidates = _searched_outers(formula_train, formula_val, latent_names, config, finish)
+        candidates = _searched_outers(formula_train, formula_val, latent_names, config, finish, progress)
     best = min(candidates, key=lambda c: c.mse_validation)
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
@@ -202,7 +210,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
 
 
 def _searched_outers(formula_train: np.ndarray, formula_val: np.ndarray, latent_names: list[str],
-                     config: DiscoveryConfig, finish: dict[str, Any]) -> list[OuterCandidate]:
+                     config: DiscoveryConfig, finish: dict[str, Any], progress: ProgressReporter) -> list[OuterCandidate]:
     """Outer searches from up to ``sr_outer_restarts`` random states, each composed; stops at one exact to round-off."""
     from oraclelab.symbolic.distill import symbolic_regression
 
@@ -211,6 +219,7 @@ def _searched_outers(formula_train: np.ndarray, formula_val: np.ndarray, latent_
     candidates = []
     for restart in range(config.sr_outer_restarts):
         random_state = config.seed + 1000 + restart
+        progress.describe(f"distillation: outer search {restart + 1}/{config.sr_outer_restarts}")
         outer = symbolic_regression(formula_train, F_train, X_val=formula_val, y_val=F_val, random_state=random_state,
                                     seconds=config.sr_outer_seconds, generations=config.sr_outer_generations,
                                     max_length=config.sr_outer_max_length,
@@ -219,7 +228,9 @@ def _searched_outers(formula_train: np.ndarray, formula_val: np.ndarray, latent_
         candidates.append(_composition(random_state, outer, **finish))
         logger.info("outer search %d/%d (random state %d): validation MSE %.3g", restart + 1,
                     config.sr_outer_restarts, random_state, candidates[-1].mse_validation)
+        progress.advance()
         if candidates[-1].mse_validation <= exact:
+            progress.advance(config.sr_outer_restarts - restart - 1)  # the restarts left are not needed
             break
     return candidates
 

@@ -11,10 +11,10 @@ from typing import Any, Mapping
 import torch
 import yaml
 
-from oraclelab.runs import RunFolder
+from oraclelab.runs import RunFolder, progress_bar
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
-from oraclelab.symbolic.discovery._distill import distill
+from oraclelab.symbolic.discovery._distill import distill, distillation_steps
 from oraclelab.symbolic.discovery._purity import PurifiedModel, purify
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.discovery._train import evaluate, train_discovery
@@ -97,7 +97,8 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], out_dir: str | Path, *
         model = purify(model, torch.as_tensor(data.part("train", data.X), dtype=torch.float32))
         _save_model(run, PURIFIED_MODEL, model)
     val_loss, min_corr = evaluate(model, data, "validation")
-    distilled = distill(model, data, config, library=library)
+    with progress_bar("distillation", total=distillation_steps(model, config)) as bar:
+        distilled = distill(model, data, config, library=library, progress=bar)
     summary = {"problem": config.problem, "data": config.data, "min_corr": min_corr, "val_loss": val_loss,
                **distilled.summary(), "purified": isinstance(model, PurifiedModel), "min_corr_unpurified": min_corr_raw,
                "epochs": state.epoch, "training_seconds": state.seconds,

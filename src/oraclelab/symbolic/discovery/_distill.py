@@ -19,9 +19,10 @@ composition fits the validation split to round-off.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import sympy
@@ -196,12 +197,13 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     formula_val = np.column_stack([r.predict(X_val) for r in latent_results])
     latent_names = [f"g{k}" for k in range(len(latent_results))]
     symbols = latent_results[0].symbols
-    finish = dict(latent_results=latent_results, symbols=symbols, X_train=X_train, F_train=F_train, X_val=X_val,
-                  F_val=F_val)
+    composition = functools.partial(_composition, latent_results=latent_results, symbols=symbols, X_train=X_train,
+                                    F_train=F_train, X_val=X_val, F_val=F_val)
     if model.outer.kind == "sum":
-        candidates = [_composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names), **finish)]
+        candidates = [composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names))]
     else:
-        candidates = _searched_outers(formula_train, formula_val, latent_names, config, finish, progress)
+        candidates = _searched_outers(formula_train, F_train, formula_val, F_val, latent_names, config, composition,
+                                      progress)
     best = min(candidates, key=lambda c: c.mse_validation)
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
@@ -209,12 +211,13 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
                         outer_candidates=tuple(c for c in candidates if c.random_state is not None))
 
 
-def _searched_outers(formula_train: np.ndarray, formula_val: np.ndarray, latent_names: list[str],
-                     config: DiscoveryConfig, finish: dict[str, Any], progress: ProgressReporter) -> list[OuterCandidate]:
+def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
+                     latent_names: list[str], config: DiscoveryConfig,
+                     composition: Callable[[int, Any], OuterCandidate],
+                     progress: ProgressReporter) -> list[OuterCandidate]:
     """Outer searches from up to ``sr_outer_restarts`` random states, each composed; stops at one exact to round-off."""
     from oraclelab.symbolic.distill import symbolic_regression
 
-    F_train, F_val = finish["F_train"], finish["F_val"]
     exact = ROUND_OFF_RELATIVE_MSE * float(np.var(F_val))
     candidates = []
     for restart in range(config.sr_outer_restarts):
@@ -225,7 +228,7 @@ def _searched_outers(formula_train: np.ndarray, formula_val: np.ndarray, latent_
                                     max_length=config.sr_outer_max_length,
                                     noise=config.sr_outer_noise * max(float(F_train.std()), 1e-12),
                                     input_names=latent_names)
-        candidates.append(_composition(random_state, outer, **finish))
+        candidates.append(composition(random_state, outer))
         logger.info("outer search %d/%d (random state %d): validation MSE %.3g", restart + 1,
                     config.sr_outer_restarts, random_state, candidates[-1].mse_validation)
         progress.advance()

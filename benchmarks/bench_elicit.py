@@ -77,6 +77,17 @@ def main() -> None:
               f"{row['B_err_median']:>9.4f} {pb:>9.4f} {row['B_err_median'] / pb:>5.2f} | "
               f"{eff['a_err_median']:>7.4f} {eff['B_err_median']:>7.4f}")
 
+    print()
+    print("Published trial counts (the first 300 metrics for k = 2, 3 and 150 for k = 4, 5 of the published stream):")
+    for classic in results["classic"]:
+        n = 300 if classic.classes <= 3 else 150
+        if len(classic.a_err) < n:
+            continue
+        pa, pb = PUBLISHED_MEDIANS.get((classic.classes, classic.well_formed), (float("nan"), float("nan")))
+        a_med, B_med = np.median(classic.a_err[:n]), np.median(classic.B_err[:n])
+        print(f"{classic.classes:>2} {'well' if classic.well_formed else 'ill':>6} n={n}: a_err median {a_med:.4f} "
+              f"(published {pa:.4f}) | B_err median {B_med:.4f} (published {pb:.4f})")
+
 
 if __name__ == "__main__":
     main()

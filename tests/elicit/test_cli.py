@@ -100,6 +100,8 @@ def test_bad_metric_files_give_one_line_errors_and_exit_code_2(run_cli, tmp_path
         (["elicit", "study", "--tol", "-1"], "'tol'"),
         (["elicit", "study", "--mode", "turbo"], "turbo"),
         (["elicit", "study", "--formed", "sometimes"], "sometimes"),
+        (["elicit", "study", "--metric-stream", "mt19937"], "mt19937"),
+        (["elicit", "study", "--seed", str(2**32)], "'seed'"),
         (["elicit", "study", "--classes", "1"], "'classes'"),
         (["elicit", "study", "--trials", "x"], "--trials"),
         (["elicit", "study", "--flip-prob", "0.9"], "'p'"),

@@ -1,7 +1,17 @@
 import numpy as np
 import pytest
 
-from oraclelab.elicit import QuadraticMetric, Sphere, is_well_formed, random_metrics, random_spd_matrices, true_gradients
+import scipy.linalg
+
+from oraclelab.elicit import (
+    QuadraticMetric,
+    Sphere,
+    is_well_formed,
+    published_metrics,
+    random_metrics,
+    random_spd_matrices,
+    true_gradients,
+)
 from oraclelab.errors import ParameterError
 
 
@@ -74,3 +84,40 @@ def test_random_metrics_are_deterministic_for_a_seed():
     two = random_metrics(50, 6, rng=11)
     np.testing.assert_array_equal(one.a, two.a)
     np.testing.assert_array_equal(one.B, two.B)
+
+
+def published_create_a_B_stream(n, q, well_formed, seed):
+    """The published trial generator, call by call: np.random.seed(seed), then per trial
+    a = rand(q), make_spd_matrix(q) (A = rand(q, q), scipy SVD of A'A, U (1 + diag(rand(q))) V),
+    ||a||^2 share = uniform(0.3, 0.7), redrawn until regular when well formed."""
+    state = np.random.RandomState(seed)
+    sphere = Sphere.centred(q)
+    kept = []
+    while len(kept) < n:
+        a = state.rand(q)
+        A = state.rand(q, q)
+        U, _, V = scipy.linalg.svd(A.T @ A)
+        B = U @ (1.0 + np.diag(state.rand(q))) @ V
+        share = state.uniform(low=0.3, high=0.7)
+        a = a * np.sqrt(share / np.square(a).sum())
+        B = B * np.sqrt((1.0 - share) / np.square(B).sum())
+        if well_formed:
+            d = [a, a - (1 - 0.005) * B[:, 0]] + [a + (1 - 0.005) * B[:, j] for j in range(q)]
+            f = [g / np.linalg.norm(g) for g in d]
+            if min(abs(g[0]) for g in f) < 0.1 or abs(f[1][1] / f[1][0] - f[2][1] / f[2][0]) < 0.1:
+                continue
+        kept.append((a, B))
+    return np.array([a for a, _ in kept]), np.array([B for _, B in kept])
+
+
+@pytest.mark.parametrize("q, well_formed", [(2, False), (2, True), (6, False), (6, True)])
+def test_published_metrics_replay_the_published_generator_call_by_call(q, well_formed):
+    a, B = published_create_a_B_stream(40, q, well_formed, seed=7)
+    metric = published_metrics(40, q, well_formed=well_formed, seed=7)
+    np.testing.assert_allclose(metric.a, a, rtol=1e-12)
+    np.testing.assert_allclose(metric.B, B, rtol=1e-9, atol=1e-14)
+
+
+def test_published_metrics_reject_seeds_legacy_numpy_cannot_take():
+    with pytest.raises(ParameterError, match="'seed'"):
+        published_metrics(3, 2, seed=-1)

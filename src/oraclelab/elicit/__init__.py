@@ -9,7 +9,14 @@ solves for (a, B) of score(r) = <a, r> + 1/2 r'Br. Everything is batched over tr
 from oraclelab.elicit._estimators import LinearMetricElicitor, QuadraticMetricElicitor
 from oraclelab.elicit._geometry import Sphere, angles_to_unit, n_rates, orthant_ranges, sign_test_directions, unit_to_angles
 from oraclelab.elicit._lpme import LPMEResult, classic_halvings, elicit_linear, lpme
-from oraclelab.elicit._metrics import QuadraticMetric, is_well_formed, random_metrics, random_spd_matrices, regularity_margins
+from oraclelab.elicit._metrics import (
+    QuadraticMetric,
+    is_well_formed,
+    published_metrics,
+    random_metrics,
+    random_spd_matrices,
+    regularity_margins,
+)
 from oraclelab.elicit._oracles import Arcs, FlipNoise, HiddenMetricOracle, IndifferenceNoise, NoiseModel, Oracle
 from oraclelab.elicit._outputs import WorstCase, find_worst
 from oraclelab.elicit._qme import (
@@ -27,7 +34,7 @@ from oraclelab.elicit._study import PUBLISHED_MEDIANS, StudyConfig, run_study
 
 __all__ = [
     "n_rates", "Sphere", "angles_to_unit", "unit_to_angles", "orthant_ranges", "sign_test_directions",
-    "QuadraticMetric", "random_metrics", "random_spd_matrices", "is_well_formed", "regularity_margins",
+    "QuadraticMetric", "random_metrics", "published_metrics", "random_spd_matrices", "is_well_formed", "regularity_margins",
     "Oracle", "HiddenMetricOracle", "Arcs", "NoiseModel", "FlipNoise", "IndifferenceNoise",
     "lpme", "elicit_linear", "LPMEResult", "classic_halvings",
     "elicit_quadratic", "QMEResult", "solve_quadratic", "qme_from_true_gradients", "true_gradients",

@@ -25,6 +25,11 @@ class Mode(str, Enum):
     efficient = "efficient"
 
 
+class MetricStream(str, Enum):
+    published = "published"
+    pcg64 = "pcg64"
+
+
 def _default_out(command: str) -> Path:
     return Path("runs") / f"elicit-{command}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
@@ -81,6 +86,10 @@ def study(
     formed: Formed = typer.Option(Formed.both, "--formed", help="Well-formed metrics, ill-formed ones, or both."),
     mode: Mode = MODE,
     seed: int = typer.Option(7, "--seed", help="Seed of the metrics (and of the noise)."),
+    metric_stream: MetricStream = typer.Option(
+        MetricStream.published, "--metric-stream",
+        help="Random metrics from the published scripts' stream (seed 7: their very metrics) or from oraclelab's PCG64 streams.",
+    ),
     flip_prob: float = FLIP,
     indifference: float = BAND,
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-study-<time>)."),
@@ -94,7 +103,10 @@ def study(
     from oraclelab.errors import RunError
     from oraclelab.runs import RunFolder, make_executor, progress_bar
 
-    config = StudyConfig(tuple(classes), trials, tol, formed.value, mode.value, seed, noise=_noise(flip_prob, indifference))
+    config = StudyConfig(
+        tuple(classes), trials, tol, formed.value, mode.value, seed,
+        noise=_noise(flip_prob, indifference), metric_stream=metric_stream.value,
+    )
     folder = RunFolder(out or _default_out("study"), resume=resume)
     settings = {"command": "elicit study", **config.as_dict()}
     if resume and (folder.path / "config.yaml").exists():

@@ -5,7 +5,9 @@ Also the random metrics of the QME study and the regularity ("well formed") cond
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -14,7 +16,9 @@ from oraclelab.elicit._geometry import Sphere
 from oraclelab.errors import ParameterError
 from oraclelab.runs._seeding import as_generator
 
-__all__ = ["QuadraticMetric", "random_spd_matrices", "random_metrics", "regularity_margins", "is_well_formed"]
+__all__ = [
+    "QuadraticMetric", "random_spd_matrices", "random_metrics", "published_metrics", "regularity_margins", "is_well_formed",
+]
 
 #: Smallest allowed magnitude of a normalised gradient's first coordinate (and of the
 #: difference of the f_1/f_0 ratios at -e_0 and +e_0) in a well-formed metric.
@@ -120,20 +124,43 @@ def random_spd_matrices(n: int, q: int, rng: np.random.Generator | int | None = 
     where J is the all-ones matrix and w is uniform on [0, 1)^q; then symmetrised.
     """
     gen = as_generator(rng)
-    A = gen.random((n, q, q))
+    return _spd_from_uniforms(gen.random((n, q, q)), gen.random((n, q)))
+
+
+def _spd_from_uniforms(A: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``make_spd_matrix``'s U (J + diag(w)) V' from its uniform draws A (n, q, q) and w (n, q)."""
     U, _, Vt = np.linalg.svd(np.swapaxes(A, 1, 2) @ A)
-    middle = 1.0 + np.eye(q) * gen.random((n, q))[:, None, :]
+    middle = 1.0 + np.eye(A.shape[-1]) * w[:, None, :]
     X = U @ middle @ Vt
     return 0.5 * (X + np.swapaxes(X, 1, 2))
+
+
+def _normalised(a: np.ndarray, B: np.ndarray, share_a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rescale each (a, B) so that ||a||^2 = share_a and ||B||_F^2 = 1 - share_a."""
+    a = a * np.sqrt(share_a / np.sum(a**2, axis=1))[:, None]
+    B = B * np.sqrt((1.0 - share_a) / np.sum(B**2, axis=(1, 2)))[:, None, None]
+    return a, B
 
 
 def _draw_metrics(n: int, q: int, gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     a = gen.random((n, q))
     B = random_spd_matrices(n, q, gen)
-    share_a = gen.uniform(0.3, 0.7, size=n)
-    a *= np.sqrt(share_a / np.sum(a**2, axis=1))[:, None]
-    B *= np.sqrt((1.0 - share_a) / np.sum(B**2, axis=(1, 2)))[:, None, None]
-    return a, B
+    return _normalised(a, B, gen.uniform(0.3, 0.7, size=n))
+
+
+def _draw_published(n: int, q: int, state: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
+    """n consecutive draws of the published ``create_a_B``, in its order of random numbers.
+
+    Per draw it takes a = rand(q), then make_spd_matrix's A = rand(q, q) and w = rand(q),
+    then uniform(0.3, 0.7): q*q + 2q + 1 doubles of one stream, so one block of doubles
+    reproduces the per-draw calls exactly.
+    """
+    block = state.random_sample((n, q * q + 2 * q + 1))
+    a = block[:, :q]
+    A = block[:, q : q + q * q].reshape(n, q, q)
+    w = block[:, q + q * q : -1]
+    share_a = 0.3 + (0.7 - 0.3) * block[:, -1]
+    return _normalised(a, _spd_from_uniforms(A, w), share_a)
 
 
 def qme_offsets(q: int, delta: float) -> np.ndarray:
@@ -187,18 +214,57 @@ def random_metrics(
     vectorised rejection sampling until each meets the regularity condition on ``sphere``
     (default: radius 1 centred at the origin).
     """
-    n = check_int_at_least(n_trials, "n_trials", "random_metrics", 1)
-    q = check_int_at_least(q, "q", "random_metrics", 2)
+    gen = as_generator(rng)
+    return _sample_metrics(n_trials, q, partial(_draw_metrics, gen=gen), well_formed, sphere, max_draws, "random_metrics")
+
+
+def published_metrics(
+    n_trials: int,
+    q: int,
+    *,
+    well_formed: bool = True,
+    sphere: Sphere | None = None,
+    seed: int = 7,
+    max_draws: int = 10_000_000,
+) -> QuadraticMetric:
+    """The metrics the published QME scripts draw: same seed, same metrics, in the same order.
+
+    Their ``create_qme_trial`` seeds numpy's legacy global stream with ``seed`` (7) for each
+    configuration and calls ``create_a_B`` per trial, redrawing until the metric is well
+    formed when asked. This replays that stream (Mersenne Twister, as ``RandomState``) in
+    vectorised blocks; the distribution is that of ``random_metrics``.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ParameterError(f"The 'seed' parameter of published_metrics must be an int in [0, 2**32). Got {seed!r} instead.")
+    state = np.random.RandomState(int(seed))
+    draw = partial(_draw_published, state=state)
+    return _sample_metrics(n_trials, q, draw, well_formed, sphere, max_draws, "published_metrics")
+
+
+def _sample_metrics(
+    n_trials: int,
+    q: int,
+    draw: Callable[[int, int], tuple[np.ndarray, np.ndarray]],
+    well_formed: bool,
+    sphere: Sphere | None,
+    max_draws: int,
+    owner: str,
+) -> QuadraticMetric:
+    """The first ``n_trials`` metrics of ``draw``'s stream (only the well-formed ones if asked).
+
+    Draws go in blocks sized from the acceptance rate so far; blocks are consecutive parts
+    of one stream, so the metrics kept do not depend on the block sizes.
+    """
+    n = check_int_at_least(n_trials, "n_trials", owner, 1)
+    q = check_int_at_least(q, "q", owner, 2)
     sphere = sphere if sphere is not None else Sphere.centred(q)
     if sphere.dim != q:
-        raise ParameterError(f"The 'sphere' of random_metrics has {sphere.dim} rates, but q = {q}.")
-    gen = as_generator(rng)
+        raise ParameterError(f"The 'sphere' of {owner} has {sphere.dim} rates, but q = {q}.")
     if not well_formed:
-        a, B = _draw_metrics(n, q, gen)
-        return QuadraticMetric(a, B)
+        return QuadraticMetric(*draw(n, q))
     kept_a, kept_B, found, drawn, batch = [], [], 0, 0, n
     while found < n:
-        a, B = _draw_metrics(batch, q, gen)
+        a, B = draw(batch, q)
         keep = is_well_formed(QuadraticMetric(a, B), sphere)
         kept_a.append(a[keep])
         kept_B.append(B[keep])
@@ -206,7 +272,7 @@ def random_metrics(
         drawn += batch
         if drawn >= max_draws and found < n:
             raise ParameterError(
-                f"random_metrics found only {found} of {n} well-formed metrics for q = {q} in "
+                f"{owner} found only {found} of {n} well-formed metrics for q = {q} in "
                 f"{drawn} draws; use ill-formed metrics or a larger 'max_draws'."
             )
         rate = max(found, 1) / drawn

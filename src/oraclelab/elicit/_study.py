@@ -2,7 +2,9 @@
 
 Each configuration draws its metrics from its own seed stream (so a study of k = 5 alone
 draws the same metrics as a study of k = 2..5), elicits them all in one lockstep batch and
-summarises the errors a_err = ||a_hat - a||_2 and B_err = ||B_hat - B||_F.
+summarises the errors a_err = ||a_hat - a||_2 and B_err = ||B_hat - B||_F. By default the
+metrics are the published scripts' own (their stream replayed): with seed 7 the study elicits
+exactly the metrics behind the published medians.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import partial
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.elicit._geometry import Sphere, n_rates
 from oraclelab.elicit._lpme import MODES
-from oraclelab.elicit._metrics import random_metrics
+from oraclelab.elicit._metrics import published_metrics, random_metrics
 from oraclelab.elicit._oracles import HiddenMetricOracle, NoiseModel
 from oraclelab.elicit._qme import elicit_quadratic
 from oraclelab.elicit._records import EstimateRecord, load_record, save_record
@@ -27,6 +29,9 @@ from oraclelab.runs._seeding import stream_generator
 __all__ = ["StudyConfig", "run_study", "run_configuration", "configuration_label", "record_name", "PUBLISHED_MEDIANS"]
 
 FORMED = ("well", "ill", "both")
+#: Where a study's metrics come from: the published scripts' stream (numpy's legacy
+#: RandomState seeded per configuration) or oraclelab's own named PCG64 streams.
+METRIC_STREAMS = ("published", "pcg64")
 
 #: Medians (a_err, B_err) of the published code at tol 1e-2, classic LPME, per (k, well formed);
 #: 300 trials for k = 2, 3 and 150 for k = 4, 5 (measured with the original scripts).
@@ -54,6 +59,7 @@ class StudyConfig:
     seed: int = 7
     radius: float = 1.0
     noise: NoiseModel | None = field(default=None)
+    metric_stream: str = "published"
 
     def __post_init__(self) -> None:
         owner = "elicit study"
@@ -68,6 +74,9 @@ class StudyConfig:
         check_choice(self.formed, "formed", owner, FORMED)
         check_choice(self.mode, "mode", owner, MODES)
         check_int_at_least(self.seed, "seed", owner, 0)
+        check_choice(self.metric_stream, "metric_stream", owner, METRIC_STREAMS)
+        if self.metric_stream == "published" and self.seed >= 2**32:
+            raise ParameterError(f"The 'seed' parameter of {owner} must be below 2**32 with the published metric stream.")
 
     def configurations(self) -> list[tuple[int, bool]]:
         """(classes, well_formed) pairs in run order."""
@@ -84,6 +93,7 @@ class StudyConfig:
             "seed": self.seed,
             "radius": self.radius,
             "noise": None if self.noise is None else self.noise.describe(),
+            "metric_stream": self.metric_stream,
         }
 
 
@@ -99,10 +109,13 @@ def run_configuration(
     q = n_rates(classes)
     sphere = Sphere.centred(q, config.radius)
     progress.describe(f"k={classes} {'well' if well_formed else 'ill'}-formed: drawing metrics")
-    metric = random_metrics(
-        config.trials, q, well_formed=well_formed, sphere=sphere,
-        rng=stream_generator(config.seed, "metrics", classes, well_formed),
-    )
+    if config.metric_stream == "published":
+        metric = published_metrics(config.trials, q, well_formed=well_formed, sphere=sphere, seed=config.seed)
+    else:
+        metric = random_metrics(
+            config.trials, q, well_formed=well_formed, sphere=sphere,
+            rng=stream_generator(config.seed, "metrics", classes, well_formed),
+        )
     oracle = HiddenMetricOracle(
         metric, noise=config.noise, rng=stream_generator(config.seed, "noise", classes, well_formed)
     )

@@ -212,7 +212,8 @@ def random_metrics(
 
     ||a||^2 is drawn uniformly in [0.3, 0.7]. With ``well_formed`` the metrics are drawn by
     vectorised rejection sampling until each meets the regularity condition on ``sphere``
-    (default: radius 1 centred at the origin).
+    (default: radius 1 centred at the origin). ``published_metrics`` draws from the same
+    distribution through the published scripts' random stream.
     """
     gen = as_generator(rng)
     return _sample_metrics(n_trials, q, partial(_draw_metrics, gen=gen), well_formed, sphere, max_draws, "random_metrics")

@@ -46,6 +46,9 @@ def test_closed_form_arc_comparisons_equal_the_pointwise_ones():
     fast, slow = HiddenMetricOracle(metric), PointwiseOracle(metric)
     np.testing.assert_array_equal(fast.compare_consecutive_on_arcs(arcs, theta), slow.compare_consecutive_on_arcs(arcs, theta))
     np.testing.assert_array_equal(fast.compare_on_arcs(arcs, theta, theta[..., ::-1]), slow.compare_on_arcs(arcs, theta, theta[..., ::-1]))
+    for step in (0.3, -1.1, 2.5):  # evenly spaced points, scored from the harmonics at the first one
+        start = rng.uniform(0, 2 * np.pi, size=(5, 2))
+        np.testing.assert_array_equal(fast.compare_evenly_on_arcs(arcs, start, step, 6), slow.compare_evenly_on_arcs(arcs, start, step, 6))
     np.testing.assert_array_equal(fast.comparisons, slow.comparisons)
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "n_rates",
     "Sphere",
     "angles_to_unit",
+    "unit_from_sines_cosines",
     "unit_to_angles",
     "orthant_ranges",
     "sign_test_directions",
@@ -77,12 +78,18 @@ def angles_to_unit(angles: np.ndarray) -> np.ndarray:
     ndarray of shape (..., q)
     """
     angles = np.asarray(angles, dtype=np.float64)
-    sines = np.sin(angles)
-    prefix = np.ones(angles.shape[:-1] + (angles.shape[-1] + 1,))
+    return unit_from_sines_cosines(np.sin(angles), np.cos(angles))
+
+
+def unit_from_sines_cosines(sines: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+    """``angles_to_unit`` from the angles' sines and cosines, shape (..., q - 1) -> (..., q).
+
+    LPME moves one angle at a time, so it keeps the sines and cosines and updates one column.
+    """
+    prefix = np.ones(sines.shape[:-1] + (sines.shape[-1] + 1,))
     np.cumprod(sines, axis=-1, out=prefix[..., 1:])
-    unit = prefix.copy()
-    unit[..., :-1] *= np.cos(angles)
-    return unit
+    prefix[..., :-1] *= cosines
+    return prefix
 
 
 def unit_to_angles(unit: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
-from oraclelab.elicit._geometry import Sphere, angles_to_unit, orthant_ranges, sign_test_directions
+from oraclelab.elicit._geometry import Sphere, angles_to_unit, orthant_ranges, sign_test_directions, unit_from_sines_cosines
 from oraclelab.elicit._oracles import Arcs, Oracle
 from oraclelab.errors import ParameterError
 
@@ -65,16 +65,19 @@ def _golden_steps(width: float, target: float) -> int:
     return int(math.ceil(math.log(target / width) / math.log(_GOLDEN) - 1e-12))
 
 
-def _arcs_for_angle(centres: np.ndarray, radius: float, angles: np.ndarray, j: int) -> Arcs:
-    """The circle traced when angle ``j`` moves and the other angles stay put."""
-    unit = angles_to_unit(angles)
-    prefix = np.prod(np.sin(angles[..., :j]), axis=-1)
+def _arcs_for_angle(centres: np.ndarray, radius: float, sines: np.ndarray, cosines: np.ndarray, j: int) -> Arcs:
+    """The circle traced when angle ``j`` moves and the other angles stay put.
+
+    ``sines`` and ``cosines`` are those of the current angles, shape (T, ..., q - 1).
+    """
+    unit = unit_from_sines_cosines(sines, cosines)
+    prefix = np.prod(sines[..., :j], axis=-1)
     base = unit.copy()
     base[..., j:] = 0.0
     cos_dir = np.zeros_like(unit)
     cos_dir[..., j] = prefix
     sin_dir = np.zeros_like(unit)
-    sin_dir[..., j + 1 :] = prefix[..., None] * angles_to_unit(angles[..., j + 1 :])
+    sin_dir[..., j + 1 :] = prefix[..., None] * unit_from_sines_cosines(sines[..., j + 1 :], cosines[..., j + 1 :])
     return Arcs(centres + radius * base, radius * cos_dir, radius * sin_dir)
 
 
@@ -85,21 +88,21 @@ def _sign_tests(oracle: Oracle, centres: np.ndarray, radius: float) -> np.ndarra
     return np.where(preferred, 1.0, -1.0)
 
 
-def _bisect(oracle: Oracle, arcs: Arcs, lo: np.ndarray, hi: np.ndarray, halvings: int) -> np.ndarray:
-    """The published 5-point bisection: 4 comparisons per halving; returns the midpoint."""
+def _bisect(oracle: Oracle, arcs: Arcs, lo: np.ndarray, width: float, halvings: int) -> np.ndarray:
+    """The published 5-point bisection of [lo, lo + width]: 4 comparisons per halving.
+
+    Points lo, c, d, e, hi at quarters of the interval; keep [lo, d] if lo or c wins, [c, e]
+    if d wins, else [d, hi]. Every branch halves the interval, so one width serves all
+    searches. Returns the midpoint of the last interval.
+    """
     for _ in range(halvings):
-        c = (lo * 3 + hi) / 4
-        d = (lo + hi) / 2
-        e = (lo + hi * 3) / 4
-        points = np.stack([lo, c, d, e, hi], axis=-1)
-        answers = oracle.compare_consecutive_on_arcs(arcs, points)
+        quarter = width / 4
+        answers = oracle.compare_evenly_on_arcs(arcs, lo, quarter, 5)
         keep_left = answers[..., 0] | answers[..., 1]
         keep_middle = ~keep_left & answers[..., 2]
-        lo, hi = (
-            np.where(keep_left, lo, np.where(keep_middle, c, d)),
-            np.where(keep_left, d, np.where(keep_middle, e, hi)),
-        )
-    return (lo + hi) / 2
+        lo = np.where(keep_left, lo, lo + np.where(keep_middle, quarter, 2 * quarter))
+        width /= 2
+    return lo + width / 2
 
 
 def _golden_section(oracle: Oracle, arcs: Arcs, lo: np.ndarray, hi: np.ndarray, steps: int) -> np.ndarray:
@@ -151,12 +154,18 @@ def lpme(
     lo0, hi0 = orthant_ranges(_sign_tests(oracle, centres, radius))
     angles = (lo0 + hi0) / 2
     n_angles = angles.shape[-1]
+    sines, cosines = np.sin(angles), np.cos(angles)
+
+    def set_angle(j: int, value: np.ndarray) -> None:
+        angles[..., j] = value
+        sines[..., j], cosines[..., j] = np.sin(value), np.cos(value)
+
     if mode == "classic":
         halvings = classic_halvings(tol)
         for _ in range(cycles):
             for j in range(n_angles):
-                arcs = _arcs_for_angle(centres, radius, angles, j)
-                angles[..., j] = _bisect(oracle, arcs, lo0[..., j], hi0[..., j], halvings)
+                arcs = _arcs_for_angle(centres, radius, sines, cosines, j)
+                set_angle(j, _bisect(oracle, arcs, lo0[..., j], _ORTHANT_WIDTH, halvings))
     else:
         target = tol / 8
         bracket = 8 * tol
@@ -164,13 +173,13 @@ def lpme(
             width = _ORTHANT_WIDTH if cycle == 0 else min(bracket, _ORTHANT_WIDTH)
             steps = _golden_steps(width, target)
             for j in reversed(range(n_angles)):
-                arcs = _arcs_for_angle(centres, radius, angles, j)
+                arcs = _arcs_for_angle(centres, radius, sines, cosines, j)
                 if cycle == 0:
                     lo, hi = lo0[..., j], hi0[..., j]
                 else:
                     lo = np.maximum(lo0[..., j], angles[..., j] - width / 2)
                     hi = np.minimum(hi0[..., j], angles[..., j] + width / 2)
-                angles[..., j] = _golden_section(oracle, arcs, lo, hi, steps)
+                set_angle(j, _golden_section(oracle, arcs, lo, hi, steps))
     return LPMEResult(angles_to_unit(angles), angles, oracle.comparisons - start)
 
 

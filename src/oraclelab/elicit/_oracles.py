@@ -119,6 +119,14 @@ class Oracle(ABC):
         """Compare each arc point with the next: theta of shape (T, ..., n) -> (T, ..., n - 1)."""
         return self.compare_on_arcs(arcs, theta[..., :-1], theta[..., 1:])
 
+    def compare_evenly_on_arcs(self, arcs: Arcs, start: np.ndarray, step: float, n: int) -> np.ndarray:
+        """Compare the arc points at start + m * step (m = 0 .. n - 1) each with the next.
+
+        ``start`` has shape (T, ...) and ``step`` is one angle for all arcs; returns (T, ..., n - 1).
+        """
+        theta = np.asarray(start, dtype=np.float64)[..., None] + step * np.arange(n)
+        return self.compare_consecutive_on_arcs(arcs, theta)
+
     def _count(self, shape: tuple[int, ...]) -> None:
         self.comparisons += int(np.prod(shape[1:], dtype=np.int64))
 
@@ -169,6 +177,23 @@ class HiddenMetricOracle(Oracle):
         """Closed-form comparisons of consecutive arc points, each point scored once."""
         scores = _arc_score(self._arc_coefficients(arcs), theta)
         return self._decide_and_count(scores[..., :-1] - scores[..., 1:])
+
+    def compare_evenly_on_arcs(self, arcs: Arcs, start: np.ndarray, step: float, n: int) -> np.ndarray:
+        """Closed-form comparisons of evenly spaced arc points: trigonometry only at ``start``.
+
+        Up to a constant the score along an arc is alpha cos t + beta sin t + gamma cos 2t +
+        delta sin 2t. Shifting t by m * step mixes each harmonic's pair of coefficients by the
+        rotation through m * step (or 2 m * step), scalars shared by all arcs, so the score
+        differences of consecutive points cost no trigonometry beyond cos and sin of ``start``.
+        """
+        k_cos, k_sin, k_cos2, k_sin2, k_cross = self._arc_coefficients(arcs)[..., 0]
+        alpha, beta, gamma, delta = k_cos, k_sin, 0.5 * (k_cos2 - k_sin2), 0.5 * k_cross
+        c, s = np.cos(start), np.sin(start)
+        c2, s2 = c * c - s * s, 2.0 * c * s
+        at_start = np.stack([alpha * c + beta * s, beta * c - alpha * s, gamma * c2 + delta * s2, delta * c2 - gamma * s2], -1)
+        shift = step * np.arange(n)
+        harmonics = np.stack([np.cos(shift), np.sin(shift), np.cos(2 * shift), np.sin(2 * shift)])
+        return self._decide_and_count(at_start @ (harmonics[:, :-1] - harmonics[:, 1:]))
 
     def _decide_and_count(self, difference: np.ndarray) -> np.ndarray:
         answers = self._decide(difference)

@@ -14,20 +14,32 @@ __all__ = ["plot_error_histograms", "plot_errors_vs_classes"]
 
 
 def plot_error_histograms(records: Sequence[EstimateRecord], path: str | Path) -> Path:
-    """Histograms of log10 a_err and log10 B_err, one row of panels per batch of trials."""
+    """Histograms of log10 a_err and log10 B_err: a row of panels per k, well and ill formed overlaid.
+
+    Records of the same k share a row and its bins, so the heavier tails of ill-formed
+    metrics show against the well-formed ones; a record without k gets its own row.
+    """
     plt = pyplot()
-    height = 2.2 * len(records)
-    figure, axes = plt.subplots(len(records), 2, figsize=(9, height), squeeze=False)
-    for row, record in zip(axes, records):
-        for axis, (name, errors) in zip(row, (("a_err", record.a_err), ("B_err", record.B_err))):
-            logs = np.log10(np.clip(errors, 1e-12, None))
-            counts, edges = np.histogram(logs, bins=30)
-            axis.stairs(counts, edges, fill=True, color="#3b75af")
-            axis.axvline(np.median(logs), color="#c03d3e")
-            axis.set_title(f"{record.label} ({record.metric.n_trials} trials): {name}, median {np.median(errors):.2g}",
-                           fontsize=9)
+    groups: dict[object, list[EstimateRecord]] = {}
+    for record in records:
+        groups.setdefault(record.classes if record.classes is not None else record.label, []).append(record)
+    height = 2.2 * len(groups)
+    figure, axes = plt.subplots(len(groups), 2, figsize=(9, height), squeeze=False)
+    for row, (key, members) in zip(axes, groups.items()):
+        for axis, name in zip(row, ("a_err", "B_err")):
+            logs = [np.log10(np.clip(getattr(record, name), 1e-12, None)) for record in members]
+            edges = np.histogram_bin_edges(np.concatenate(logs), bins=30)
+            for record, values in zip(members, logs):
+                colour = "#3b75af" if record.well_formed else "#c03d3e"
+                kind = "well" if record.well_formed else "ill"
+                axis.stairs(np.histogram(values, bins=edges)[0], edges, color=colour, linewidth=1.5,
+                            label=f"{kind}: median {np.median(getattr(record, name)):.2g} ({record.metric.n_trials})")
+                axis.axvline(np.median(values), color=colour, linestyle="--", linewidth=1)
+            title = f"k = {key}" if isinstance(key, (int, np.integer)) else str(key)
+            axis.set_title(f"{title}: {name}", fontsize=9)
             axis.set_xlabel(f"log10 {name}", fontsize=8)
             axis.set_ylabel("trials", fontsize=8)
+            axis.legend(frameon=False, fontsize=7)
     figure.subplots_adjust(top=1 - 0.35 / height, bottom=0.5 / height, hspace=0.9, wspace=0.25)
     return save_figure(figure, path, tight=False)
 

@@ -27,13 +27,14 @@ def plot_error_histograms(records: Sequence[EstimateRecord], path: str | Path) -
     figure, axes = plt.subplots(len(groups), 2, figsize=(9, height), squeeze=False)
     for row, (key, members) in zip(axes, groups.items()):
         for axis, name in zip(row, ("a_err", "B_err")):
-            logs = [np.log10(np.clip(getattr(record, name), 1e-12, None)) for record in members]
+            errors = [getattr(record, name) for record in members]
+            logs = [np.log10(np.clip(e, 1e-12, None)) for e in errors]
             edges = np.histogram_bin_edges(np.concatenate(logs), bins=30)
-            for record, values in zip(members, logs):
+            for record, error, values in zip(members, errors, logs):
                 colour = "#3b75af" if record.well_formed else "#c03d3e"
                 kind = "well" if record.well_formed else "ill"
                 axis.stairs(np.histogram(values, bins=edges)[0], edges, color=colour, linewidth=1.5,
-                            label=f"{kind}: median {np.median(getattr(record, name)):.2g} ({record.metric.n_trials})")
+                            label=f"{kind}: median {np.median(error):.2g} ({record.metric.n_trials} trials)")
                 axis.axvline(np.median(values), color=colour, linestyle="--", linewidth=1)
             title = f"k = {key}" if isinstance(key, (int, np.integer)) else str(key)
             axis.set_title(f"{title}: {name}", fontsize=9)

@@ -33,6 +33,10 @@ SRBENCH_ZERO_BELOW = 1e-4
 #: up to this many operations; a longer one (thousands of nodes from a composition of long
 #: SR answers, too deep even to compile) counts as not constant.
 _SIMPLIFY_MAX_OPS = 400
+#: The numerical pre-check only compiles formulas nested at most this deep: sympy prints and
+#: Python compiles recursively, and running into the recursion limit leaves finalizers that
+#: fire meanwhile failing (unraisable RecursionErrors), so deeper ones are left undecided.
+_EVALUATE_MAX_DEPTH = 64
 #: Random points of the numerical pre-check, and its relative tolerance.
 _PROBE_POINTS = 32
 _PROBE_RTOL = 1e-7
@@ -103,7 +107,7 @@ def _constant(expression: sympy.Expr, *, zero_allowed: bool) -> bool:
 def _varies(expression: sympy.Expr) -> bool:
     """True when the expression takes clearly different values at fixed random real points."""
     symbols = sorted(expression.free_symbols, key=str)
-    if not symbols:
+    if not symbols or _depth(expression) > _EVALUATE_MAX_DEPTH:
         return False
     points = np.random.default_rng(0).normal(size=(_PROBE_POINTS, len(symbols)))
     try:
@@ -117,3 +121,13 @@ def _varies(expression: sympy.Expr) -> bool:
         return False
     spread = float(np.max(np.abs(values - values[0])))
     return spread > _PROBE_RTOL * (1.0 + float(np.max(np.abs(values))))
+
+
+def _depth(expression: sympy.Expr) -> int:
+    """Nesting depth of an expression tree, found without recursion."""
+    deepest, stack = 0, [(expression, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.args)
+    return deepest

@@ -50,7 +50,7 @@ def configs(models: int, epochs: int) -> list[dict]:
 
 def one_at_a_time(settings: list[dict], device: str) -> tuple[float, float, list[dict]]:
     """(wall seconds, training seconds, summaries) of ``train_critic`` run once per config."""
-    from oraclelab.symbolic._training import train_critic
+    from oraclelab.symbolic.training._loop import train_critic
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
@@ -61,7 +61,7 @@ def one_at_a_time(settings: list[dict], device: str) -> tuple[float, float, list
 
 def batched(settings: list[dict], device: str) -> tuple[float, float, list[dict]]:
     """(wall seconds, training seconds, summaries) of one ``train_critic_batch`` call."""
-    from oraclelab.symbolic._batched_training import train_critic_batch
+    from oraclelab.symbolic.training._batched import train_critic_batch
 
     start = time.perf_counter()
     summaries = train_critic_batch(settings, device=device)

@@ -62,7 +62,7 @@ def keep_freed_memory() -> None:
 
 
 def run(config: dict) -> dict:
-    from oraclelab.symbolic._training import train_critic
+    from oraclelab.symbolic.training._loop import train_critic
 
     with tempfile.TemporaryDirectory() as folder:
         return train_critic(config, Path(folder) / "run", show_progress=False, figures=False)

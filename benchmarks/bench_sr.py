@@ -29,7 +29,7 @@ def parse() -> argparse.Namespace:
 
 
 def main() -> int:
-    from oraclelab.symbolic.distill import direct_sr, round_constants
+    from oraclelab.symbolic.regression import direct_sr, round_constants
     from oraclelab.symbolic.problems import get_problem
 
     args = parse()

@@ -31,7 +31,7 @@ def scipy_per_start(template, X: np.ndarray, y: np.ndarray, starts: int, seed: i
     import sympy
     from scipy.optimize import least_squares
 
-    from oraclelab.symbolic.distill._template_fit import starting_coefficients
+    from oraclelab.symbolic.regression._template_fit import starting_coefficients
     from oraclelab.symbolic.formulas import to_sympy
 
     inputs = [sympy.Symbol(f"x{k}", real=True) for k in range(X.shape[1])]
@@ -60,7 +60,7 @@ def scipy_per_start(template, X: np.ndarray, y: np.ndarray, starts: int, seed: i
 
 def main() -> int:
     from oraclelab.symbolic import FunctionLibrary
-    from oraclelab.symbolic.distill import fit_template
+    from oraclelab.symbolic.regression import fit_template
 
     args = parse()
     library = FunctionLibrary.load(args.library)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, Mapping, TypeVar
+from typing import Any, ClassVar, Mapping, Sequence, TypeVar
 
+from oraclelab._validation import check_choice
 from oraclelab.errors import ParameterError
 
 C = TypeVar("C", bound="DictConfig")
@@ -34,3 +35,25 @@ class DictConfig:
         if unknown:
             raise ParameterError(f"{cls.OWNER} has no parameter {unknown[0]!r}; known: {', '.join(sorted(names))}.")
         return cls(**data)
+
+    def check_choices(self) -> None:
+        """Raise ``ParameterError`` for a field declared with ``option(choices=...)`` holding another value."""
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            choices = f.metadata.get("choices")
+            value = getattr(self, f.name)
+            if choices is not None and value is not None:
+                check_choice(value, f.name, self.OWNER, choices)
+
+
+def option(default: Any = dataclasses.MISSING, *, help: str, flag: str | None = None,
+           choices: Sequence[str] | None = None, default_factory: Any = dataclasses.MISSING) -> Any:
+    """A config field that is also a command-line option: its help, flag and choices live here, once.
+
+    ``oraclelab.cli._options`` builds the option from the field (``--field-name`` unless
+    ``flag`` says otherwise; booleans get ``--x/--no-x``); :meth:`DictConfig.check_choices`
+    validates ``choices`` for Python callers too.
+    """
+    metadata = {"help": help, "flag": flag, "choices": None if choices is None else tuple(choices)}
+    if default_factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)

@@ -69,7 +69,7 @@ def test_per_model_options_are_the_batched_trainers_per_model_fields():
     import typer
 
     from oraclelab.cli import app
-    from oraclelab.symbolic._batched_training import PER_MODEL_FIELDS
+    from oraclelab.symbolic.training._batched import PER_MODEL_FIELDS
 
     assert PER_MODEL_OPTIONS == tuple("--" + field.replace("_", "-") for field in PER_MODEL_FIELDS)
     train_critic = typer.main.get_command(app).commands["symbolic"].commands["train-critic"]
@@ -80,8 +80,8 @@ def test_a_batched_sweep_trains_each_chunk_in_one_process_and_matches_train_crit
         run_cli, write_critic_sweep, tmp_path):
     import torch
 
-    from oraclelab.symbolic._batched_training import train_critic_batch
-    from oraclelab.symbolic._training import load_critic
+    from oraclelab.symbolic.training._batched import train_critic_batch
+    from oraclelab.symbolic.training._loop import load_critic
 
     out = tmp_path / "out"
     code, _, err = run_cli("sweep", "--config", write_critic_sweep(), "--out", out)

@@ -133,7 +133,7 @@ def run_trial_command(job: TrialJob) -> dict:
 # --- batches of train-critic trials -----------------------------------------------------
 
 #: train-critic's options that may differ between the critics of one batch; the names of
-#: ``oraclelab.symbolic._batched_training.PER_MODEL_FIELDS`` (not imported: it loads torch).
+#: ``oraclelab.symbolic.training._batched.PER_MODEL_FIELDS`` (not imported: it loads torch).
 PER_MODEL_OPTIONS = ("--lr", "--weight-decay", "--seed", "--target-accuracy", "--max-epochs", "--max-seconds")
 
 

@@ -16,7 +16,6 @@ from oraclelab.symbolic.critics._factory import (
 )
 from oraclelab.symbolic.critics._losses import (
     LOSSES,
-    FunctionBatch,
     bce_loss,
     critic_loss,
     gradient_penalty,
@@ -27,7 +26,6 @@ __all__ = [
     "Critic",
     "CRITIC_KINDS",
     "LOSSES",
-    "FunctionBatch",
     "build_critic",
     "critic_config",
     "critic_from_config",

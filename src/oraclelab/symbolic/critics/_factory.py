@@ -10,7 +10,7 @@ from torch import nn
 
 from oraclelab._validation import check_choice, check_int_at_least
 from oraclelab.errors import ParameterError
-from oraclelab.symbolic._random_networks import default_uniform
+from oraclelab.symbolic.sampling._networks import default_uniform
 from oraclelab.symbolic.critics._base import Critic
 from oraclelab.symbolic.critics._conv import ConvCritic
 from oraclelab.symbolic.critics._embed import EmbedCritic

@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 
 from oraclelab._validation import check_choice
 from oraclelab.symbolic.critics._base import Critic
+from oraclelab.symbolic.sampling._batch import FunctionBatch
 
 LOSSES = ("bce", "wgan-gp")
-
-
-@dataclass(frozen=True)
-class FunctionBatch:
-    """Functions on a shared point set.
-
-    Attributes
-    ----------
-    values : Tensor of shape (B, P).
-    gradients : Tensor of shape (B, P, d).
-    """
-
-    values: torch.Tensor
-    gradients: torch.Tensor
-
-    def __len__(self) -> int:
-        return self.values.shape[0]
-
-    def to(self, device: torch.device | str) -> "FunctionBatch":
-        return FunctionBatch(self.values.to(device), self.gradients.to(device))
-
-    def __getitem__(self, index) -> "FunctionBatch":
-        return FunctionBatch(self.values[index], self.gradients[index])
-
-    @staticmethod
-    def cat(batches: list["FunctionBatch"]) -> "FunctionBatch":
-        return FunctionBatch(torch.cat([b.values for b in batches]), torch.cat([b.gradients for b in batches]))
 
 
 def bce_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:

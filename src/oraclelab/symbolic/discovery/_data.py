@@ -41,7 +41,7 @@ def load_discovery_data(config: DiscoveryConfig) -> DiscoveryData:
         data = problem.generate(config.n_samples or problem.default_n, config.seed)
         return DiscoveryData(data.X, data.F, data.G, data.splits, tuple(problem.input_names),
                              problem.target_sympy)
-    from oraclelab.symbolic._data import load_table, split_indices
+    from oraclelab.symbolic.problems._table import load_table, split_indices
 
     table = load_table(config.data, inputs=list(config.inputs), target=config.target)
     splits = split_indices(len(table.y), seed=config.seed)

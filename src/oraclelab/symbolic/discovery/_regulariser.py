@@ -13,7 +13,8 @@ import torch.nn.functional as F
 
 from oraclelab._validation import check_choice
 from oraclelab.symbolic.critics import Critic
-from oraclelab.symbolic.critics._losses import FunctionBatch, bce_loss
+from oraclelab.symbolic.critics import bce_loss
+from oraclelab.symbolic.sampling._batch import FunctionBatch
 from oraclelab.symbolic.discovery._config import REGULARISER_SHAPES
 from oraclelab.symbolic.models import LatentModel
 

@@ -14,7 +14,7 @@ import yaml
 from oraclelab.runs import RunFolder, progress_bar
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
-from oraclelab.symbolic.discovery._distill import distill, distillation_steps
+from oraclelab.symbolic.discovery._readout import distill, distillation_steps
 from oraclelab.symbolic.discovery._purity import PurifiedModel, purify
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.discovery._train import evaluate, train_discovery
@@ -34,7 +34,7 @@ def _save_model(run: RunFolder, name: str, model: torch.nn.Module) -> None:
 
 def _critic(config: DiscoveryConfig, data: DiscoveryData, run: RunFolder, resume: bool):
     """The critic, its point set and its training settings: from --critic-dir, or trained into DIR/critic."""
-    from oraclelab.symbolic._training import load_critic, load_critic_points, train_critic
+    from oraclelab.symbolic.training._loop import load_critic, load_critic_points, train_critic
 
     critic_dir = Path(config.critic_dir) if config.critic_dir else run.path / "critic"
     if config.critic_dir is None and not (critic_dir / "critic.pt").exists():

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from oraclelab.runs import RunFolder, atomic_write_bytes, progress_bar
-from oraclelab.symbolic.critics._losses import FunctionBatch
+from oraclelab.symbolic.sampling._batch import FunctionBatch
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._correlation import correlation_matrix
 from oraclelab.symbolic.discovery._data import DiscoveryData

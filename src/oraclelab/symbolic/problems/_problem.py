@@ -16,7 +16,7 @@ import numpy as np
 
 from oraclelab.errors import ParameterError
 from oraclelab.runs import stream_generator
-from oraclelab.symbolic._data import SPLIT_NAMES, split_indices
+from oraclelab.symbolic.problems._table import SPLIT_NAMES, split_indices
 from oraclelab.symbolic.formulas import Node, parse_expression
 
 from ._evaluate import evaluate, substitute

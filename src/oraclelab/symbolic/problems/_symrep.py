@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from oraclelab.errors import DataFileError, FormulaError
-from oraclelab.symbolic._data import split_indices
+from oraclelab.symbolic.problems._table import split_indices
 from oraclelab.symbolic.formulas import Node, parse_expression
 
 from ._builtin import TRIANGLE_COS_WAVE, TRIANGLE_WAVE

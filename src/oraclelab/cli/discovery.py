@@ -1,0 +1,171 @@
+"""``oraclelab symbolic problems``, ``sr`` and ``discover`` (thin: parse options, call the library).
+
+``register`` adds them to the ``symbolic`` group; heavy libraries load inside the commands.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from oraclelab.errors import ParameterError
+from oraclelab.cli._tables import print_table
+
+__all__ = ["discover_command", "problems_command", "register", "sr_command"]
+
+
+def problems_command() -> None:
+    """List the built-in benchmark problems: inputs, latents g(x), outer f(g) and target f(g(x))."""
+    from oraclelab.symbolic.problems import list_problems
+
+    rows = [
+        {
+            "name": problem.name,
+            "inputs": problem.inputs.describe(),
+            "latents g": "; ".join(str(g) for g in problem.latent_sympy),
+            "outer f(g)": "-" if problem.outer_sympy is None else str(problem.outer_sympy),
+            "target f(g(x))": str(problem.target_sympy),
+        }
+        for problem in list_problems()
+    ]
+    print_table("built-in problems", rows)
+
+
+def sr_command(
+    out: Path = typer.Option(..., "--out", help="Run folder."),
+    problem: Optional[str] = typer.Option(None, "--problem", help="Built-in problem (F00 ... F12); see `problems`."),
+    data: Optional[Path] = typer.Option(None, "--data", help="CSV (header row) or NPZ file with named columns."),
+    inputs: Optional[str] = typer.Option(None, "--inputs", help="Input column names, comma separated (with --data)."),
+    target: Optional[str] = typer.Option(None, "--target", help="Target column name (with --data)."),
+    n: Optional[int] = typer.Option(None, "--n", help="Samples drawn for --problem (default: the problem's, 1000 or 700)."),
+    seconds: float = typer.Option(60.0, "--seconds", help="Time budget of the search."),
+    generations: int = typer.Option(1000, help="Generation cap (keeps results reproducible)."),
+    population_size: int = typer.Option(1000, help="Population size."),
+    max_length: int = typer.Option(30, help="Longest formula, in nodes."),
+    functions: str = typer.Option("sin,cos,exp,log", help="One-argument functions, comma separated."),
+    noise: Optional[float] = typer.Option(None, help="Noise std of the target for model selection (default 1e-3 std)."),
+    threads: Optional[int] = typer.Option(None, help="Threads of the search (default: all cores)."),
+    backend: str = typer.Option("operon", help="operon (pyoperon) or pysr (needs PySR and Julia)."),
+    seed: int = typer.Option(0, help="Seed of the data, the splits and the search."),
+) -> None:
+    """Direct symbolic regression y ~ f(x): the baseline of symbolic discovery."""
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic.regression import direct_sr, write_direct_sr
+
+    X, y, splits, truth, names, source = _load(problem, data, inputs, target, n, seed)
+    config: dict[str, Any] = {
+        "command": "symbolic sr", **source, "n": int(len(y)), "seconds": seconds, "generations": generations,
+        "population_size": population_size, "max_length": max_length, "functions": _names(functions, "--functions"),
+        "noise": noise, "threads": threads, "backend": backend, "seed": seed,
+    }
+    run = RunFolder(out)
+    outcome = direct_sr(X, y, splits, truth=truth, input_names=names, seconds=seconds, generations=generations,
+                        population_size=population_size, max_length=max_length, functions=config["functions"],
+                        noise=noise, random_state=seed, n_threads=threads, backend=backend)
+    summary = write_direct_sr(run, outcome, config)
+    keys = ("formula", "r2_test", "equivalent", "complexity", "seconds")
+    print_table(f"direct symbolic regression -> {out}", [{key: summary[key] for key in keys}])
+
+
+def _names(text: str, option: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise ParameterError(f"{option} needs at least one name (comma separated). Got {text!r} instead.")
+    return names
+
+
+def _load(problem: Optional[str], data: Optional[Path], inputs: Optional[str], target: Optional[str],
+          n: Optional[int], seed: int):
+    """``(X, y, splits, truth, input_names, source-config)`` for --problem or --data."""
+    from oraclelab.symbolic.problems._table import load_table, split_indices
+    from oraclelab.symbolic.problems import get_problem
+
+    if (problem is None) == (data is None):
+        raise ParameterError("Give exactly one of --problem NAME and --data FILE.")
+    if problem is not None:
+        if inputs is not None or target is not None:
+            raise ParameterError("--inputs and --target go with --data, not with --problem.")
+        chosen = get_problem(problem)
+        samples = chosen.generate(n, seed)
+        names = list(chosen.input_names)
+        return samples.X, samples.F, samples.splits, chosen.target_sympy, names, {"problem": chosen.name}
+    if inputs is None or target is None:
+        raise ParameterError("--data needs --inputs x0,x1 and --target y.")
+    if n is not None:
+        raise ParameterError("--n goes with --problem; --data uses every row of the file.")
+    table = load_table(data, inputs=_names(inputs, "--inputs"), target=target)
+    splits = split_indices(len(table.y), seed)
+    source = {"data": str(data), "inputs": list(table.input_names), "target": table.target_name}
+    return table.X, table.y, splits, None, list(table.input_names), source
+
+
+def discover_command(
+    problem: Optional[str] = typer.Option(None, "--problem", help="Built-in problem (see 'oraclelab symbolic problems')."),
+    data: Optional[Path] = typer.Option(None, "--data", help="CSV or NPZ file with named columns."),
+    inputs: Optional[str] = typer.Option(None, "--inputs", help="Input column names, comma separated (with --data)."),
+    target: Optional[str] = typer.Option(None, "--target", help="Target column name (with --data)."),
+    model: str = typer.Option("dsn", "--model", help="mlp, dsn or srnet."),
+    output: Optional[str] = typer.Option(None, "--output", help="Outer function: mlp (default), linear or sum (additive problems)."),
+    activation: Optional[str] = typer.Option(None, "--activation", help="Hidden activation of the model (default tanh): relu, tanh, elu, silu, sigmoid, softplus."),
+    n_latents: Optional[int] = typer.Option(None, "--n-latents", help="Latent features (default: the problem's)."),
+    epochs: int = typer.Option(2000, "--epochs", help="Training steps (full batch)."),
+    lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
+    l1: float = typer.Option(0.0, "--l1", help="Weight of mean |latent|."),
+    entropy: float = typer.Option(0.01, "--entropy", help="Weight of the DSN mask entropy."),
+    purity: float = typer.Option(0.1, "--purity", help="Weight of the latents' ANOVA impurity (0: none; no effect with one input)."),
+    critic_weight: float = typer.Option(0.1, "--critic-weight", help="Weight of the critic penalty (0: none)."),
+    shape: str = typer.Option("log-sigmoid", "--shape", help="Critic penalty shape: linear, sigmoid or log-sigmoid."),
+    critic_dir: Optional[Path] = typer.Option(None, "--critic-dir", help="A 'train-critic' run folder to use, frozen."),
+    library: Optional[str] = typer.Option(None, "--library", help="Library of the critic trained first (default: the problem's)."),
+    critic: str = typer.Option("stack", "--critic", help="Kind of the critic trained first."),
+    critic_points: Optional[str] = typer.Option(None, "--critic-points", help="Points of the critic trained first."),
+    co_train: bool = typer.Option(True, "--co-train/--frozen-critic", help="Keep training the critic adversarially, or freeze it."),
+    sr_seconds: float = typer.Option(10.0, "--sr-seconds", help="Seconds per symbolic-regression fit."),
+    sr_generations: int = typer.Option(200, "--sr-generations", help="Generation cap per fit (reproducibility)."),
+    sr_latent_noise: float = typer.Option(0.05, "--sr-latent-noise", help="Assumed noise of a latent, relative to its std, for SR model selection."),
+    sr_library_tolerance: float = typer.Option(0.05, "--sr-library-tolerance", help="Read a latent out as its closest library member when that member's R^2 is within this of the SR formula's."),
+    sr_outer_seconds: float = typer.Option(60.0, "--sr-outer-seconds", help="Seconds of each outer-function search."),
+    sr_outer_generations: int = typer.Option(300, "--sr-outer-generations", help="Generation cap of each outer search."),
+    sr_outer_noise: float = typer.Option(1e-6, "--sr-outer-noise", help="Assumed noise of the target, relative to its std (raise for noisy data)."),
+    sr_outer_restarts: int = typer.Option(3, "--sr-outer-restarts", help="Most outer searches, each from another random state (stops at an exact fit); the lowest validation MSE wins."),
+    seed: int = typer.Option(0, "--seed"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/discover-<time>)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue a run in --out from its checkpoint."),
+) -> None:
+    """Learn latents that look like formulas, read them out by symbolic regression, compose one formula."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from oraclelab.symbolic.discovery import DiscoveryConfig, discover
+
+    config = DiscoveryConfig(
+        problem=problem if data is None else None, data=None if data is None else str(data),
+        inputs=tuple(n.strip() for n in (inputs or "").split(",") if n.strip()), target=target,
+        model=model, n_latents=n_latents,
+        model_hyper={k: v for k, v in (("output", output), ("activation", activation)) if v is not None},
+        epochs=epochs, lr=lr, l1=l1, entropy=entropy, purity=purity,
+        critic_weight=critic_weight, shape=shape, critic_dir=None if critic_dir is None else str(critic_dir),
+        library=library, critic=critic, critic_points=critic_points, co_train=co_train,
+        sr_seconds=sr_seconds, sr_generations=sr_generations, sr_latent_noise=sr_latent_noise,
+        sr_library_tolerance=sr_library_tolerance, sr_outer_seconds=sr_outer_seconds,
+        sr_outer_generations=sr_outer_generations, sr_outer_noise=sr_outer_noise,
+        sr_outer_restarts=sr_outer_restarts, seed=seed,
+    )
+    folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    summary = discover(config, folder, resume=resume)
+    table = Table(title=f"discovery: {problem or data}", show_header=False)
+    for key in ("min_corr", "latent_formulas", "outer_formula", "formula", "r2_test", "equivalent", "seconds"):
+        value = summary[key]
+        table.add_row(key, "-" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value))
+    Console().print(table)
+    typer.echo(f"Run folder: {folder}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the discovery commands (problems, sr, discover) to ``app``."""
+    app.command("problems")(problems_command)
+    app.command("sr")(sr_command)
+    app.command("discover")(discover_command)

@@ -1,0 +1,254 @@
+"""Read a trained model out as one formula: each latent, then the outer function.
+
+A latent is read out as the critic library's closest member when that fits about as well
+as symbolic regression's formula (the critic trained it toward the library), else as the
+SR formula. The outer function is the sum for a sum-output model; otherwise it is searched
+on the latent *formulas'* values (not the network's latents), so that substituting the
+latent formulas into it is consistent. The composition is refitted end to end (all
+constants at once, on the target), pruned of the constants the refit drives to zero,
+scored on the test split and, when the truth is known, checked for SRBench equivalence.
+
+One outer search can settle on a near-miss: on F11 one random state of five found
+``(a*g1 + b*g2 + c)*(d*g1 + e*g2 + cos(...))``, which pyoperon's float32 error cannot tell
+from the truth (both MSE ~1e-16) but whose float64 refit stays at validation MSE 1.8e-16
+while the true form refits to 1e-32. So the search restarts with other random states and
+the composition with the lowest validation MSE after refitting wins; restarts stop once a
+composition fits the validation split to round-off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+import sympy
+import torch
+
+from oraclelab.runs import SILENT, ProgressReporter
+from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.discovery._data import DiscoveryData
+from oraclelab.symbolic.models import LatentModel
+
+if TYPE_CHECKING:
+    from oraclelab.symbolic import FunctionLibrary
+
+
+logger = logging.getLogger(__name__)
+
+#: Compositions up to this many operations are pruned and expanded for the report.
+MAX_EXPAND_OPS = 60
+#: A composition whose validation MSE is below this fraction of var(target) fits to round-off
+#: (relative RMS error 1e-12; F11's exact forms reach 1e-31, its near-misses 4e-17): no
+#: further outer restart can beat it.
+ROUND_OFF_RELATIVE_MSE = 1e-24
+
+
+@dataclass(frozen=True)
+class Distillation:
+    """Latent formulas (in x), the outer formula (in g), their composition and its scores."""
+
+    latent_results: list[Any]
+    latent_readouts: list[str]
+    outer_result: Any
+    formula: Any
+    r2_test: float
+    equivalent: bool | None
+    outer_candidates: tuple[OuterCandidate, ...] = ()
+
+    def summary(self, digits: int = 4) -> dict[str, Any]:
+        from oraclelab.symbolic.regression import round_constants
+
+        def text(expression) -> str:
+            return str(round_constants(expression, digits))
+
+        return {
+            "latent_formulas": [text(r.expression) for r in self.latent_results],
+            "latent_readouts": list(self.latent_readouts),
+            "latent_r2_validation": [r.r2_validation for r in self.latent_results],
+            "outer_formula": text(self.outer_result.expression),
+            "formula": text(self.formula),
+            "formula_full_precision": str(self.formula),
+            "r2_test": self.r2_test,
+            "equivalent": self.equivalent,
+            "outer_candidates": [{"random_state": c.random_state, "outer_formula": text(c.outer.expression),
+                                  "mse_validation": c.mse_validation} for c in self.outer_candidates],
+        }
+
+
+@dataclass(frozen=True)
+class OuterCandidate:
+    """One outer function (a search's random state and result; None for the known sum) composed, refitted, scored."""
+
+    random_state: int | None
+    outer: Any
+    formula: Any
+    mse_validation: float
+
+
+def simplest_within(result: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+                    tolerance: float) -> Any:
+    """The shortest formula of the SR Pareto front whose train R^2 is within ``tolerance`` of the best.
+
+    A latent is a network's approximation of a formula: the extra accuracy of longer
+    formulas mostly fits the network's own error, so the knee of the front is read out.
+    """
+    from oraclelab.symbolic.regression import evaluate_expression, scores
+
+    variance = max(float(np.var(y)), 1e-300)
+    r2 = [1.0 - point.mse_train / variance for point in result.pareto_front]
+    if not r2:
+        return result
+    best = max(max(r2), result.r2_train)
+    chosen = min((p for p, value in zip(result.pareto_front, r2) if value >= best - tolerance), key=lambda p: p.length,
+                 default=None)
+    if chosen is None or chosen.length >= result.length:
+        return result
+    r2_train, mse_train = scores(y, evaluate_expression(chosen.expression, result.symbols, X))
+    r2_val, mse_val = scores(y_val, evaluate_expression(chosen.expression, result.symbols, X_val))
+    return dataclasses.replace(result, expression=chosen.expression, length=chosen.length,
+                               complexity=sum(1 for _ in sympy.preorder_traversal(chosen.expression)),
+                               r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val, mse_validation=mse_val)
+
+
+def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
+
+
+def _read_out_latent(sr_result: Any, library: FunctionLibrary | None, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
+                     y_val: np.ndarray, config: DiscoveryConfig, seed: int) -> tuple[Any, str]:
+    """The latent's library member when it fits within ``sr_library_tolerance`` of the SR formula, else the SR formula."""
+    from oraclelab.symbolic.regression import evaluate_expression, fit_library, scores
+
+    if library is None:
+        return sr_result, "sr"
+    # R^2 differences below the latent's assumed noise share (noise / std)**2 are no evidence
+    # for the template with more coefficients
+    tolerance = max(config.sr_latent_r2_tolerance, config.sr_latent_noise**2)
+    fit = fit_library(library.templates, X, y, seed=seed, inputs=sr_result.symbols, tolerance=tolerance)
+    if not fit.r2 >= sr_result.r2_train - config.sr_library_tolerance:
+        return sr_result, "sr"
+    r2_val, mse_val = scores(y_val, evaluate_expression(fit.expression, sr_result.symbols, X_val))
+    return dataclasses.replace(sr_result, expression=fit.expression, length=0, backend="library",
+                               complexity=sum(1 for _ in sympy.preorder_traversal(fit.expression)),
+                               r2_train=fit.r2, mse_train=fit.mse, r2_validation=r2_val, mse_validation=mse_val,
+                               pareto_front=()), "library"
+
+
+def _sum_outer(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
+               names: list[str]) -> Any:
+    """The known outer function of a sum-output model, g0 + g1 + ..., scored like an SR result."""
+    from oraclelab.symbolic.regression import SRResult, scores
+
+    symbols = tuple(sympy.Symbol(name) for name in names)
+    expression = sympy.Add(*symbols)
+    r2_train, mse_train = scores(F_train, formula_train.sum(axis=1))
+    r2_val, mse_val = scores(F_val, formula_val.sum(axis=1))
+    return SRResult(expression, symbols, complexity=sum(1 for _ in sympy.preorder_traversal(expression)), length=0,
+                    r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val, mse_validation=mse_val, seconds=0.0,
+                    backend="known")
+
+
+def distillation_steps(model: LatentModel, config: DiscoveryConfig) -> int:
+    """Progress units of :func:`distill`: one per latent, plus one per outer search when the outer function is searched."""
+    return model.n_latents + (0 if model.outer.kind == "sum" else config.sr_outer_restarts)
+
+
+def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
+            library: FunctionLibrary | None = None, progress: ProgressReporter = SILENT) -> Distillation:
+    """Read each latent out (library member or SR), then the outer function (sum or SR); compose, refit, check.
+
+    The outer search runs with up to ``config.sr_outer_restarts`` random states; the
+    composition with the lowest validation MSE after refitting is kept.
+
+    ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first
+    candidates for every latent, and its one-argument functions and division (a parabola
+    library gives polynomial fits) shape the latent searches; ``config.sr_latent_functions``
+    overrides the functions. ``progress`` advances :func:`distillation_steps` units in all.
+    """
+    from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores, symbolic_regression
+
+    X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
+    F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
+    learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
+    settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names)
+    if config.sr_latent_functions is not None:
+        functions = config.sr_latent_functions
+    else:
+        functions = library.functions if library is not None else ()
+    division = library is None or "/" in library.operators
+    latent_results, readouts = [], []
+    for k in range(learned_train.shape[1]):
+        progress.describe(f"distillation: latent {k + 1}/{learned_train.shape[1]}")
+        y, y_val = learned_train[:, k], learned_val[:, k]
+        searched = symbolic_regression(X_train, y, X_val=X_val, y_val=y_val, random_state=config.seed + k,
+                                       functions=functions, division=division,
+                                       noise=config.sr_latent_noise * max(float(y.std()), 1e-12), **settings)
+        knee = simplest_within(searched, X_train, y, X_val, y_val, config.sr_latent_r2_tolerance)
+        result, readout = _read_out_latent(knee, library, X_train, y, X_val, y_val, config, seed=config.seed + k)
+        latent_results.append(result)
+        readouts.append(readout)
+        progress.advance()
+    formula_train = np.column_stack([r.predict(X_train) for r in latent_results])
+    formula_val = np.column_stack([r.predict(X_val) for r in latent_results])
+    latent_names = [f"g{k}" for k in range(len(latent_results))]
+    symbols = latent_results[0].symbols
+    composition = functools.partial(_composition, latent_results=latent_results, symbols=symbols, X_train=X_train,
+                                    F_train=F_train, X_val=X_val, F_val=F_val)
+    if model.outer.kind == "sum":
+        candidates = [composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names))]
+    else:
+        candidates = _searched_outers(formula_train, F_train, formula_val, F_val, latent_names, config, composition,
+                                      progress)
+    best = min(candidates, key=lambda c: c.mse_validation)
+    r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
+    equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
+    return Distillation(latent_results, readouts, best.outer, best.formula, r2_test, equivalent,
+                        outer_candidates=tuple(c for c in candidates if c.random_state is not None))
+
+
+def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
+                     latent_names: list[str], config: DiscoveryConfig,
+                     composition: Callable[[int, Any], OuterCandidate],
+                     progress: ProgressReporter) -> list[OuterCandidate]:
+    """Outer searches from up to ``sr_outer_restarts`` random states, each composed; stops at one exact to round-off."""
+    from oraclelab.symbolic.regression import symbolic_regression
+
+    exact = ROUND_OFF_RELATIVE_MSE * float(np.var(F_val))
+    candidates = []
+    for restart in range(config.sr_outer_restarts):
+        random_state = config.seed + 1000 + restart
+        progress.describe(f"distillation: outer search {restart + 1}/{config.sr_outer_restarts}")
+        outer = symbolic_regression(formula_train, F_train, X_val=formula_val, y_val=F_val, random_state=random_state,
+                                    seconds=config.sr_outer_seconds, generations=config.sr_outer_generations,
+                                    max_length=config.sr_outer_max_length,
+                                    noise=config.sr_outer_noise * max(float(F_train.std()), 1e-12),
+                                    input_names=latent_names)
+        candidates.append(composition(random_state, outer))
+        logger.info("outer search %d/%d (random state %d): validation MSE %.3g", restart + 1,
+                    config.sr_outer_restarts, random_state, candidates[-1].mse_validation)
+        progress.advance()
+        if candidates[-1].mse_validation <= exact:
+            progress.advance(config.sr_outer_restarts - restart - 1)  # the restarts left are not needed
+            break
+    return candidates
+
+
+def _composition(random_state: int | None, outer: Any, *, latent_results: list[Any], symbols: tuple, X_train: np.ndarray,
+                 F_train: np.ndarray, X_val: np.ndarray, F_val: np.ndarray) -> OuterCandidate:
+    """The latent formulas substituted into ``outer``, refitted end to end on the target and pruned; scored on validation."""
+    from oraclelab.symbolic.regression import compose, evaluate_expression, prune_constants, refit_constants, scores
+
+    # sympy.simplify can run for minutes on a composition; expanding a short one is bounded and
+    # puts a composed polynomial in one normal form (the equivalence check does the rest)
+    composed = compose(outer.expression, [r.expression for r in latent_results], latent_symbols=list(outer.symbols),
+                       simplify=False)
+    formula = refit_constants(composed, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
+    if sympy.count_ops(formula) <= MAX_EXPAND_OPS:
+        formula = sympy.expand(prune_constants(formula, symbols, X_train, F_train, X_val=X_val, y_val=F_val))
+    _, mse_validation = scores(F_val, evaluate_expression(formula, symbols, X_val))
+    return OuterCandidate(random_state, outer, formula, mse_validation)

@@ -1,0 +1,102 @@
+"""Outer-search restarts: the composition with the lowest validation MSE wins, and a composition
+exact to round-off ends the restarts. The search itself is replaced by a scripted stand-in."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy
+import torch
+
+import oraclelab.symbolic.regression as distill_module
+from oraclelab.symbolic.discovery import DiscoveryConfig
+from oraclelab.symbolic.discovery._data import load_discovery_data
+from oraclelab.symbolic.discovery._readout import distill, distillation_steps
+from oraclelab.symbolic.models import OuterFunction
+from oraclelab.symbolic.problems import get_problem
+
+g0, g1, g2 = sympy.symbols("g0 g1 g2")
+EXACT = g0 * g1 + sympy.sin(g2)
+# structurally wrong: no refit of their constants makes them F11 (validation MSE > 0)
+CUBIC_SINE = g0 * g1 + g2 - sympy.Float(0.16) * g2**3
+NO_SINE = g0 * g1 + sympy.Float(0.9) * g2
+QUINTIC_SINE = g0 * g1 + g2 - sympy.Float(0.16) * g2**3 + sympy.Float(0.008) * g2**5
+
+
+class TrueLatents(torch.nn.Module):
+    """F11's own latents with a searched (not summed) outer function."""
+
+    n_latents = 3
+
+    def __init__(self, problem):
+        super().__init__()
+        self.problem = problem
+        self.outer = OuterFunction(3, "mlp")
+
+    def latents(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.as_tensor(self.problem.evaluate(x.double().numpy())[0])
+
+
+def _scripted_search(outers: dict[int, sympy.Expr], latents: tuple[sympy.Expr, ...], calls: list[int]):
+    """A stand-in for symbolic_regression: the true latent formulas in turn, then the scripted outer formula per random state."""
+    real = distill_module.symbolic_regression
+    latents_left = list(latents)
+
+    def search(X, y, *, input_names=None, random_state=0, X_val=None, y_val=None, **settings):
+        result = real(X, y, X_val=X_val, y_val=y_val, input_names=input_names, seconds=1, generations=1,
+                      population_size=10, random_state=random_state)
+        if input_names == ["g0", "g1", "g2"]:
+            calls.append(random_state)
+            expression = outers[random_state]
+        else:
+            expression = latents_left.pop(0)
+        expression = expression.xreplace({s: result.symbols[int(s.name[1:])] for s in expression.free_symbols})
+        return dataclasses.replace(result, expression=expression, pareto_front=())
+
+    return search
+
+
+class RecordedProgress:
+    """A progress reporter that keeps what it is told."""
+
+    def __init__(self):
+        self.done, self.texts = 0.0, []
+
+    def advance(self, amount: float = 1.0) -> None:
+        self.done += amount
+
+    def describe(self, text: str) -> None:
+        self.texts.append(text)
+
+
+@pytest.mark.parametrize("outers, restarts, called, chosen", [
+    ({1000: CUBIC_SINE, 1001: EXACT, 1002: NO_SINE}, 3, [1000, 1001], EXACT),  # stops at the exact one
+    ({1000: NO_SINE, 1001: QUINTIC_SINE, 1002: CUBIC_SINE}, 3, [1000, 1001, 1002], QUINTIC_SINE),  # best of three
+    ({1000: CUBIC_SINE, 1001: EXACT}, 1, [1000], CUBIC_SINE),  # one search, no restart
+])
+def test_the_lowest_validation_mse_wins_and_an_exact_composition_stops_the_restarts(monkeypatch, outers, restarts,
+                                                                                     called, chosen):
+    problem = get_problem("F11")
+    config = DiscoveryConfig(problem="F11", sr_outer_restarts=restarts, seed=0)
+    data = load_discovery_data(config)
+    calls: list[int] = []
+    monkeypatch.setattr(distill_module, "symbolic_regression", _scripted_search(outers, problem.latent_sympy, calls))
+    progress = RecordedProgress()
+    model = TrueLatents(problem)
+    result = distill(model, data, config, library=None, progress=progress)
+    assert calls == called
+    # the bar ends full even when an exact composition ends the restarts early
+    assert progress.done == distillation_steps(model, config) == 3 + restarts
+    assert sum("outer search" in text for text in progress.texts) == len(called)
+    assert [c.random_state for c in result.outer_candidates] == called
+    # the winner is known by construction: the exact form, else the form that nests the others
+    assert result.outer_result.expression.xreplace(dict(zip(result.outer_result.symbols, (g0, g1, g2)))) == chosen
+    assert result.equivalent is (chosen == EXACT)
+    F_val = data.part("validation", data.F)
+    direct = distill_module.evaluate_expression(result.formula, result.latent_results[0].symbols,
+                                                data.part("validation", data.X))
+    assert min(c.mse_validation for c in result.outer_candidates) == pytest.approx(np.mean((direct - F_val) ** 2))
+    summary = result.summary()
+    assert [c["random_state"] for c in summary["outer_candidates"]] == called

@@ -121,3 +121,15 @@ def test_not_an_npz_file_is_reported(run_cli, tmp_path):
     path.write_text("hello")
     code, _, err = run_cli("elicit", "run", "--metrics", path, "--out", tmp_path / "o")
     assert code == 2 and "m.npz" in err and "npz" in err
+
+
+def test_study_passes_each_option_to_the_config_it_records(run_cli, tmp_path):
+    out = tmp_path / "study"
+    code, _, err = run_cli("elicit", "study", "--classes", "2", "--trials", "3", "--tol", "0.05", "--formed", "well",
+                           "--mode", "efficient", "--seed", "2", "--metric-stream", "pcg64", "--flip-prob", "0.1", "--out", out)
+    assert code == 0, err
+    config = yaml.safe_load((out / "config.yaml").read_text())
+    assert {key: config[key] for key in ("classes", "trials", "tol", "formed", "mode", "seed", "metric_stream")} == {
+        "classes": [2], "trials": 3, "tol": 0.05, "formed": "well", "mode": "efficient", "seed": 2, "metric_stream": "pcg64"}
+    assert config["noise"] == {"kind": "flip", "p": 0.1}
+    assert len((out / "trials.csv").read_text().splitlines()) == 1 + 3

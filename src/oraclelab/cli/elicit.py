@@ -4,30 +4,22 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import numpy as np
 import typer
 
+from oraclelab.cli._options import config_from_options, config_options, with_config_options
+from oraclelab.elicit._study import StudyConfig
+
 app = typer.Typer(help="Metric elicitation from pairwise preferences (LPME, QME).", no_args_is_help=True)
 
-
-class Formed(str, Enum):
-    well = "well"
-    ill = "ill"
-    both = "both"
-
-
-class Mode(str, Enum):
-    classic = "classic"
-    efficient = "efficient"
-
-
-class MetricStream(str, Enum):
-    published = "published"
-    pcg64 = "pcg64"
+#: ``--tol`` and ``--mode`` as ``StudyConfig`` declares them, shared by ``run`` and ``demo``.
+_SHARED = {parameter.name: parameter for parameter in config_options(StudyConfig) if parameter.name in ("tol", "mode")}
+TOL = _SHARED["tol"].default
+MODE = _SHARED["mode"].default
+Mode = _SHARED["mode"].annotation
 
 
 def _default_out(command: str) -> Path:
@@ -49,8 +41,6 @@ def _noise(flip_prob: float, indifference: float):
 
 FLIP = typer.Option(0.0, "--flip-prob", help="Noise: flip each answer with this probability (0 to 0.5).")
 BAND = typer.Option(0.0, "--indifference", help="Noise: answer at random when scores differ by less than this.")
-TOL = typer.Option(1e-2, "--tol", help="LPME angle tolerance.")
-MODE = typer.Option(Mode.classic, "--mode", help="LPME mode: the published 'classic' or the 'efficient' one.")
 
 
 def _print_rows(rows: list[dict], title: str, *, published: bool = False) -> None:
@@ -78,43 +68,27 @@ def _print_rows(rows: list[dict], title: str, *, published: bool = False) -> Non
     console.print(table)
 
 
-@app.command()
 def study(
     classes: List[int] = typer.Option([2, 3, 4, 5], "--classes", help="Numbers of classes k, e.g. --classes 2 3 4 5."),
-    trials: int = typer.Option(300, "--trials", help="Random metrics per configuration."),
-    tol: float = TOL,
-    formed: Formed = typer.Option(Formed.both, "--formed", help="Well-formed metrics, ill-formed ones, or both."),
-    mode: Mode = MODE,
-    seed: int = typer.Option(7, "--seed", help="Seed of the metrics (and of the noise)."),
-    metric_stream: MetricStream = typer.Option(
-        MetricStream.published, "--metric-stream",
-        help="Random metrics from the published scripts' stream (seed 7: their very metrics) or from oraclelab's PCG64 streams.",
-    ),
     flip_prob: float = FLIP,
     indifference: float = BAND,
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-study-<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a study in --out, skipping finished configurations."),
     workers: int = typer.Option(1, "--workers", help="Local processes running configurations in parallel (1: in this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run configurations on a Dask cluster, e.g. tcp://HOST:8786."),
+    **options: Any,
 ) -> None:
     """Elicit random quadratic metrics for each (classes, well formed) configuration and summarise the errors."""
     from oraclelab.elicit._outputs import write_figures, write_trial_table
-    from oraclelab.elicit._study import StudyConfig, run_study
+    from oraclelab.elicit._study import run_study
     from oraclelab.errors import RunError
     from oraclelab.runs import RunFolder, make_executor, progress_bar
 
-    config = StudyConfig(
-        tuple(classes), trials, tol, formed.value, mode.value, seed,
-        noise=_noise(flip_prob, indifference), metric_stream=metric_stream.value,
-    )
+    config = config_from_options(StudyConfig, options, classes=tuple(classes), noise=_noise(flip_prob, indifference))
     folder = RunFolder(out or _default_out("study"), resume=resume)
     settings = {"command": "elicit study", **config.as_dict()}
-    if resume and (folder.path / "config.yaml").exists():
-        import yaml
-
-        previous = yaml.safe_load((folder.path / "config.yaml").read_text())
-        if previous != settings:
-            raise RunError(f"{folder.path}/config.yaml holds other settings; --resume needs the same options.")
+    if resume and (folder.path / "config.yaml").exists() and folder.read_yaml("config.yaml") != settings:
+        raise RunError(f"{folder.path}/config.yaml holds other settings; --resume needs the same options.")
     folder.write_config(settings)
     start = time.perf_counter()
     with make_executor(scheduler, workers) as executor, progress_bar("QME study", total=len(config.configurations())) as progress:
@@ -124,9 +98,12 @@ def study(
     write_trial_table(folder, records)
     write_figures(folder, records)
     folder.write_summary({"command": "elicit study", "config": config.as_dict(), "seconds": seconds, "rows": rows})
-    comparable = mode is Mode.classic and tol == 1e-2 and config.noise is None and config.radius == 1.0
-    _print_rows(rows, f"QME study ({mode.value}, tol {tol:g}, seed {seed}): {seconds:.1f} s", published=comparable)
+    comparable = config.mode == "classic" and config.tol == 1e-2 and config.noise is None and config.radius == 1.0
+    _print_rows(rows, f"QME study ({config.mode}, tol {config.tol:g}, seed {config.seed}): {seconds:.1f} s", published=comparable)
     typer.echo(f"Run folder: {folder.path}")
+
+
+app.command("study")(with_config_options(study, StudyConfig))
 
 
 @app.command()
@@ -151,11 +128,11 @@ def run(
     metric, sphere = load_metrics_file(metrics)
     noise = _noise(flip_prob, indifference)
     folder = RunFolder(out or _default_out("run"))
-    folder.write_config({"command": "elicit run", "metrics": str(metrics), "tol": tol, "mode": mode.value,
+    folder.write_config({"command": "elicit run", "metrics": str(metrics), "tol": tol, "mode": mode,
                          "well_formed": well_formed, "seed": seed, "noise": None if noise is None else noise.describe()})
     oracle = HiddenMetricOracle(QuadraticMetric(metric.a, metric.B), noise=noise, rng=stream_generator(seed, "noise"))
     start = time.perf_counter()
-    result = elicit_quadratic(oracle, sphere, tol=tol, mode=mode.value, well_formed=well_formed)
+    result = elicit_quadratic(oracle, sphere, tol=tol, mode=mode, well_formed=well_formed)
     record = EstimateRecord(Path(metrics).stem, metric, sphere, result, well_formed, time.perf_counter() - start)
     save_record(folder, "estimates.npz", record)
     write_trial_table(folder, [record])
@@ -213,10 +190,10 @@ def demo(
     q = n_rates(classes)
     sphere = Sphere.centred(q)
     folder = RunFolder(out or _default_out("demo"))
-    folder.write_config({"command": "elicit demo", "classes": classes, "tol": tol, "mode": mode.value, "seed": seed})
+    folder.write_config({"command": "elicit demo", "classes": classes, "tol": tol, "mode": mode, "seed": seed})
     metric = random_metrics(1, q, well_formed=True, sphere=sphere, rng=stream_generator(seed, "demo"))
     start = time.perf_counter()
-    result = elicit_quadratic(HiddenMetricOracle(metric), sphere, tol=tol, mode=mode.value, well_formed=True)
+    result = elicit_quadratic(HiddenMetricOracle(metric), sphere, tol=tol, mode=mode, well_formed=True)
     record = EstimateRecord("demo", metric, sphere, result, True, time.perf_counter() - start)
     save_record(folder, "estimates.npz", record)
     write_trial_table(folder, [record])
@@ -224,7 +201,7 @@ def demo(
     folder.write_summary({"command": "elicit demo", **record.summary_row()})
     console = Console()
     with np.printoptions(precision=4, suppress=True, linewidth=120):
-        console.print(f"k = {classes} classes, q = {q} rates, {int(result.comparisons[0]):,} comparisons ({mode.value})")
+        console.print(f"k = {classes} classes, q = {q} rates, {int(result.comparisons[0]):,} comparisons ({mode})")
         console.print(f"a     = {metric.a[0]}")
         console.print(f"a_hat = {result.a[0]}")
         console.print(f"B =\n{metric.B[0]}")

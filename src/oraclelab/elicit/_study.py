@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
+from oraclelab._config import option
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.elicit._geometry import Sphere, n_rates
 from oraclelab.elicit._lpme import MODES
@@ -49,17 +50,23 @@ PUBLISHED_MEDIANS: dict[tuple[int, bool], tuple[float, float]] = {
 
 @dataclass(frozen=True)
 class StudyConfig:
-    """What a QME study runs; validated on construction."""
+    """What a QME study runs; validated on construction.
+
+    Fields declared with ``option`` are also options of ``oraclelab elicit study``.
+    """
 
     classes: tuple[int, ...] = (2, 3, 4, 5)
-    trials: int = 300
-    tol: float = 1e-2
-    formed: str = "both"
-    mode: str = "classic"
-    seed: int = 7
+    trials: int = option(300, help="Random metrics per configuration.")
+    tol: float = option(1e-2, help="LPME angle tolerance.")
+    formed: str = option("both", help="Well-formed metrics, ill-formed ones, or both.", choices=FORMED)
+    mode: str = option("classic", help="LPME mode: the published 'classic' or the 'efficient' one.", choices=MODES)
+    seed: int = option(7, help="Seed of the metrics (and of the noise).")
     radius: float = 1.0
     noise: NoiseModel | None = field(default=None)
-    metric_stream: str = "published"
+    metric_stream: str = option(
+        "published", choices=METRIC_STREAMS,
+        help="Random metrics from the published scripts' stream (seed 7: their very metrics) or from oraclelab's PCG64 streams.",
+    )
 
     def __post_init__(self) -> None:
         owner = "elicit study"

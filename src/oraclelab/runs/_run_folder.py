@@ -71,6 +71,9 @@ class RunFolder:
     def read_json(self, name: str) -> Any:
         return read_json(self.path / name)
 
+    def read_yaml(self, name: str) -> Any:
+        return read_yaml(self.path / name)
+
     def write_yaml(self, name: str, data: Any) -> Path:
         return atomic_write_text(self.file(name), yaml.safe_dump(to_plain(data), sort_keys=False))
 
@@ -108,3 +111,16 @@ def read_json(path: str | Path) -> Any:
         raise RunError(f"{path}: file not found.") from None
     except json.JSONDecodeError as error:
         raise RunError(f"{path}: line {error.lineno}: not valid JSON ({error.msg}).") from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML file, turning a missing or broken file into a one-line ``RunError``."""
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path}: file not found.") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark is not None else ""
+        raise RunError(f"{path}:{where} not valid YAML ({getattr(error, 'problem', None) or error}).") from None

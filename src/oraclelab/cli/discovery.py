@@ -11,8 +11,11 @@ from typing import Any, Optional
 
 import typer
 
-from oraclelab.errors import ParameterError
+from oraclelab.cli._options import with_config_options
 from oraclelab.cli._tables import print_table
+from oraclelab.errors import ParameterError
+from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.models._names import ACTIVATION_CLASSES, OUTPUTS
 
 __all__ = ["discover_command", "problems_command", "register", "sr_command"]
 
@@ -103,60 +106,31 @@ def _load(problem: Optional[str], data: Optional[Path], inputs: Optional[str], t
 
 
 def discover_command(
-    problem: Optional[str] = typer.Option(None, "--problem", help="Built-in problem (see 'oraclelab symbolic problems')."),
-    data: Optional[Path] = typer.Option(None, "--data", help="CSV or NPZ file with named columns."),
-    inputs: Optional[str] = typer.Option(None, "--inputs", help="Input column names, comma separated (with --data)."),
-    target: Optional[str] = typer.Option(None, "--target", help="Target column name (with --data)."),
-    model: str = typer.Option("dsn", "--model", help="mlp, dsn or srnet."),
-    output: Optional[str] = typer.Option(None, "--output", help="Outer function: mlp (default), linear or sum (additive problems)."),
-    activation: Optional[str] = typer.Option(None, "--activation", help="Hidden activation of the model (default tanh): relu, tanh, elu, silu, sigmoid, softplus."),
-    n_latents: Optional[int] = typer.Option(None, "--n-latents", help="Latent features (default: the problem's)."),
-    epochs: int = typer.Option(2000, "--epochs", help="Training steps (full batch)."),
-    lr: float = typer.Option(3e-3, "--lr", help="Adam learning rate."),
-    l1: float = typer.Option(0.0, "--l1", help="Weight of mean |latent|."),
-    entropy: float = typer.Option(0.01, "--entropy", help="Weight of the DSN mask entropy."),
-    purity: float = typer.Option(0.1, "--purity", help="Weight of the latents' ANOVA impurity (0: none; no effect with one input)."),
-    critic_weight: float = typer.Option(0.1, "--critic-weight", help="Weight of the critic penalty (0: none)."),
-    shape: str = typer.Option("log-sigmoid", "--shape", help="Critic penalty shape: linear, sigmoid or log-sigmoid."),
-    critic_dir: Optional[Path] = typer.Option(None, "--critic-dir", help="A 'train-critic' run folder to use, frozen."),
-    library: Optional[str] = typer.Option(None, "--library", help="Library of the critic trained first (default: the problem's)."),
-    critic: str = typer.Option("stack", "--critic", help="Kind of the critic trained first."),
-    critic_points: Optional[str] = typer.Option(None, "--critic-points", help="Points of the critic trained first."),
-    co_train: bool = typer.Option(True, "--co-train/--frozen-critic", help="Keep training the critic adversarially, or freeze it."),
-    sr_seconds: float = typer.Option(10.0, "--sr-seconds", help="Seconds per symbolic-regression fit."),
-    sr_generations: int = typer.Option(200, "--sr-generations", help="Generation cap per fit (reproducibility)."),
-    sr_latent_noise: float = typer.Option(0.05, "--sr-latent-noise", help="Assumed noise of a latent, relative to its std, for SR model selection."),
-    sr_library_tolerance: float = typer.Option(0.05, "--sr-library-tolerance", help="Read a latent out as its closest library member when that member's R^2 is within this of the SR formula's."),
-    sr_outer_seconds: float = typer.Option(60.0, "--sr-outer-seconds", help="Seconds of each outer-function search."),
-    sr_outer_generations: int = typer.Option(300, "--sr-outer-generations", help="Generation cap of each outer search."),
-    sr_outer_noise: float = typer.Option(1e-6, "--sr-outer-noise", help="Assumed noise of the target, relative to its std (raise for noisy data)."),
-    sr_outer_restarts: int = typer.Option(3, "--sr-outer-restarts", help="Most outer searches, each from another random state (stops at an exact fit); the lowest validation MSE wins."),
-    seed: int = typer.Option(0, "--seed"),
+    output: Optional[str] = typer.Option(None, "--output", help=f"Outer function (default mlp): {', '.join(OUTPUTS)}."),
+    activation: Optional[str] = typer.Option(None, "--activation",
+                                             help=f"Hidden activation of the model (default tanh): {', '.join(ACTIVATION_CLASSES)}."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/discover-<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a run in --out from its checkpoint."),
+    **options: Any,
 ) -> None:
     """Learn latents that look like formulas, read them out by symbolic regression, compose one formula."""
     from rich.console import Console
     from rich.table import Table
 
-    from oraclelab.symbolic.discovery import DiscoveryConfig, discover
+    from oraclelab.cli._options import config_from_options
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic.discovery import DiscoveryConfig, FolderCheckpoint, discover, write_discovery
+    from oraclelab.symbolic.discovery._write import critic_checkpoints
 
-    config = DiscoveryConfig(
-        problem=problem if data is None else None, data=None if data is None else str(data),
-        inputs=tuple(n.strip() for n in (inputs or "").split(",") if n.strip()), target=target,
-        model=model, n_latents=n_latents,
-        model_hyper={k: v for k, v in (("output", output), ("activation", activation)) if v is not None},
-        epochs=epochs, lr=lr, l1=l1, entropy=entropy, purity=purity,
-        critic_weight=critic_weight, shape=shape, critic_dir=None if critic_dir is None else str(critic_dir),
-        library=library, critic=critic, critic_points=critic_points, co_train=co_train,
-        sr_seconds=sr_seconds, sr_generations=sr_generations, sr_latent_noise=sr_latent_noise,
-        sr_library_tolerance=sr_library_tolerance, sr_outer_seconds=sr_outer_seconds,
-        sr_outer_generations=sr_outer_generations, sr_outer_noise=sr_outer_noise,
-        sr_outer_restarts=sr_outer_restarts, seed=seed,
-    )
+    hyper = {name: value for name, value in (("output", output), ("activation", activation)) if value is not None}
+    config = config_from_options(DiscoveryConfig, options, model_hyper=hyper)
     folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    summary = discover(config, folder, resume=resume)
-    table = Table(title=f"discovery: {problem or data}", show_header=False)
+    run = RunFolder(folder, resume=resume)
+    run.write_config(config.to_dict())
+    result = discover(config, checkpoint=FolderCheckpoint(run, resume=resume),
+                      critic_checkpoints=critic_checkpoints(run, config, resume=resume))
+    summary = write_discovery(run, result)
+    table = Table(title=f"discovery: {config.problem or config.data}", show_header=False)
     for key in ("min_corr", "latent_formulas", "outer_formula", "formula", "r2_test", "equivalent", "seconds"):
         value = summary[key]
         table.add_row(key, "-" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value))
@@ -168,4 +142,4 @@ def register(app: typer.Typer) -> None:
     """Add the discovery commands (problems, sr, discover) to ``app``."""
     app.command("problems")(problems_command)
     app.command("sr")(sr_command)
-    app.command("discover")(discover_command)
+    app.command("discover")(with_config_options(discover_command, DiscoveryConfig))

@@ -1,26 +1,35 @@
-"""The validated configuration of one discovery run (round-trips through YAML/JSON)."""
+"""The validated configuration of one discovery run (round-trips through YAML/JSON).
+
+Each field that is also a command-line option of ``oraclelab symbolic discover`` carries its
+help here (:func:`oraclelab._config.option`). The module stays torch-free so the CLI can
+build the command without loading torch.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from oraclelab._config import DictConfig
+from oraclelab._config import DictConfig, option
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.errors import ParameterError
-from oraclelab.symbolic.models import MODELS
-from oraclelab.symbolic.models._base import ACTIVATIONS, OUTPUTS
+from oraclelab.symbolic.critics import CRITIC_KINDS
+from oraclelab.symbolic.models._names import ACTIVATION_CLASSES, MODEL_CLASSES, OUTPUTS
 
 OWNER = "discover"
 REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
+#: The built-in problem a run learns when neither ``problem`` nor ``data`` is given.
+DEFAULT_PROBLEM = "F11"
+#: ``model_hyper`` keys whose values are names, with the names they may take.
+MODEL_HYPER_CHOICES = {"output": OUTPUTS, "activation": tuple(ACTIVATION_CLASSES)}
 
 
 @dataclass(frozen=True)
 class DiscoveryConfig(DictConfig):
     """Everything that defines a discovery run; one ``seed`` drives all randomness.
 
-    The model is trained on ``problem`` (a built-in name) or on a user table (``data`` with
-    ``inputs`` and ``target``), with loss MSE + ``l1`` * mean |latent| + ``entropy`` * mask
+    The model is trained on ``problem`` (a built-in name; F11 when neither it nor ``data`` is
+    given) or on a user table (``data`` with ``inputs`` and ``target``), with loss MSE + ``l1`` * mean |latent| + ``entropy`` * mask
     entropy (DSN) + ``purity`` * ANOVA impurity of the latents (estimated each step on
     ``purity_points`` rows against ``purity_reference`` rows; see ``_purity``) +
     ``critic_weight`` * shape(critic score of each latent). The critic is
@@ -44,55 +53,75 @@ class DiscoveryConfig(DictConfig):
     """
 
     OWNER: ClassVar[str] = OWNER
-    problem: str | None = "F11"
-    data: str | None = None
-    inputs: tuple[str, ...] = ()
-    target: str | None = None
-    n_samples: int | None = None
-    model: str = "dsn"
-    n_latents: int | None = None
+    problem: str | None = option(None, help=f"Built-in problem (see 'oraclelab symbolic problems'); {DEFAULT_PROBLEM} "
+                                            "when no data file is given.")
+    data: str | None = option(None, help="CSV or NPZ file with named columns.")
+    inputs: tuple[str, ...] = option((), help="Input column names (with a data file).")
+    target: str | None = option(None, help="Target column name (with a data file).")
+    n_samples: int | None = option(None, help="Samples drawn for a built-in problem (default: the problem's).")
+    model: str = option("dsn", help="Discovery model.", choices=tuple(MODEL_CLASSES))
+    n_latents: int | None = option(None, help="Latent features (default: the problem's, else 3).")
     model_hyper: dict = field(default_factory=dict)
-    epochs: int = 2000
-    lr: float = 3e-3
-    l1: float = 0.0
-    entropy: float = 0.01
-    purity: float = 0.1
-    purity_points: int = 128
-    purity_reference: int = 32
-    critic_weight: float = 0.1
-    shape: str = "log-sigmoid"
-    critic_dir: str | None = None
-    library: str | None = None
-    critic: str = "stack"
-    critic_points: str | None = None
-    critic_max_seconds: float = 120.0
-    co_train: bool = True
-    eval_every: int = 50
-    sr_seconds: float = 10.0
-    sr_generations: int = 200
-    sr_latent_noise: float = 0.05
-    sr_latent_r2_tolerance: float = 1e-3
-    sr_latent_functions: tuple[str, ...] | None = None
-    sr_library_tolerance: float = 0.05
-    sr_outer_seconds: float = 60.0
-    sr_outer_generations: int = 300
-    sr_outer_max_length: int = 40
-    sr_outer_noise: float = 1e-6
-    sr_outer_restarts: int = 3
-    seed: int = 0
+    epochs: int = option(2000, help="Training steps (full batch).")
+    lr: float = option(3e-3, help="Adam learning rate.")
+    l1: float = option(0.0, help="Weight of mean |latent|.")
+    entropy: float = option(0.01, help="Weight of the DSN mask entropy.")
+    purity: float = option(0.1, help="Weight of the latents' ANOVA impurity (0: none; no effect with one input).")
+    purity_points: int = option(128, help="Rows at which the impurity is estimated each step.")
+    purity_reference: int = option(32, help="Reference rows the impurity's main effects average over.")
+    critic_weight: float = option(0.1, help="Weight of the critic penalty (0: none).")
+    shape: str = option("log-sigmoid", help="Critic penalty shape.", choices=REGULARISER_SHAPES)
+    critic_dir: str | None = option(None, help="A 'train-critic' run folder to use, frozen.")
+    library: str | None = option(None, help="Library of the critic trained first (default: the problem's).")
+    critic: str = option("stack", help="Kind of the critic trained first.", choices=tuple(CRITIC_KINDS))
+    critic_points: str | None = option(None, help="Points of the critic trained first.")
+    critic_max_seconds: float = option(120.0, help="Training budget of the critic trained first, in seconds.")
+    co_train: bool = option(True, help="Keep training the critic adversarially, or freeze it.",
+                            flag="--co-train/--frozen-critic")
+    eval_every: int = option(50, help="Steps between metrics rows and checkpoints.")
+    sr_seconds: float = option(10.0, help="Seconds per symbolic-regression fit.")
+    sr_generations: int = option(200, help="Generation cap per fit (reproducibility).")
+    sr_latent_noise: float = option(0.05, help="Assumed noise of a latent, relative to its std, for SR model selection.")
+    sr_latent_r2_tolerance: float = option(1e-3, help="Read a latent out as the shortest formula of the Pareto front "
+                                                      "within this R^2 of the best.")
+    sr_latent_functions: tuple[str, ...] | None = option(None, help="One-argument functions of the latent searches "
+                                                                    "(default: the critic library's).")
+    sr_library_tolerance: float = option(0.05, help="Read a latent out as its closest library member when that "
+                                                    "member's R^2 is within this of the SR formula's.")
+    sr_outer_seconds: float = option(60.0, help="Seconds of each outer-function search.")
+    sr_outer_generations: int = option(300, help="Generation cap of each outer search.")
+    sr_outer_max_length: int = option(40, help="Longest outer formula, in nodes.")
+    sr_outer_noise: float = option(1e-6, help="Assumed noise of the target, relative to its std (raise for noisy data).")
+    sr_outer_restarts: int = option(3, help="Most outer searches, each from another random state (stops at an exact "
+                                            "fit); the lowest validation MSE wins.")
+    seed: int = option(0, help="Seed of every random stream of the run.")
 
     def __post_init__(self) -> None:
-        if (self.problem is None) == (self.data is None):
-            raise ParameterError(f"{OWNER} needs exactly one of --problem or --data.")
+        if self.problem is not None and self.data is not None:
+            raise ParameterError(f"{OWNER} takes one of 'problem' ({self.problem!r}) or 'data' ({self.data!r}), "
+                                 "not both.")
+        if self.problem is None and self.data is None:
+            object.__setattr__(self, "problem", DEFAULT_PROBLEM)
         if self.data is not None and (not self.inputs or not self.target):
-            raise ParameterError(f"{OWNER} --data needs --inputs and --target column names.")
-        check_choice(self.model, "model", OWNER, tuple(MODELS))
-        check_choice(self.shape, "shape", OWNER, REGULARISER_SHAPES)
-        if "output" in self.model_hyper:
-            check_choice(self.model_hyper["output"], "output", OWNER, OUTPUTS)
-        if "activation" in self.model_hyper:
-            check_choice(self.model_hyper["activation"], "activation", OWNER, tuple(ACTIVATIONS))
-        check_choice(self.critic, "critic", OWNER, ("mlp", "stack", "embed", "conv", "set"))
+            raise ParameterError(f"{OWNER}: a 'data' file needs the 'inputs' and 'target' column names.")
+        if self.data is None and (self.inputs or self.target):
+            raise ParameterError(f"{OWNER}: 'inputs' and 'target' name columns of a 'data' file; "
+                                 f"the problem {self.problem!r} has its own.")
+        self.check_choices()
+        for name, choices in MODEL_HYPER_CHOICES.items():
+            if name in self.model_hyper:
+                check_choice(self.model_hyper[name], name, OWNER, choices)
+        self._check_numbers()
+        object.__setattr__(self, "inputs", tuple(self.inputs or ()))
+        if self.sr_latent_functions is not None:
+            object.__setattr__(self, "sr_latent_functions", tuple(self.sr_latent_functions))
+
+    @property
+    def trains_critic(self) -> bool:
+        """Whether the run trains its critic first (a critic is used, and no folder gives one)."""
+        return self.critic_weight > 0 and self.critic_dir is None
+
+    def _check_numbers(self) -> None:
         for name in ("epochs", "eval_every", "sr_generations", "sr_outer_generations", "sr_outer_max_length",
                      "sr_outer_restarts", "purity_points", "purity_reference"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
@@ -107,6 +136,3 @@ class DiscoveryConfig(DictConfig):
         for name in ("l1", "entropy", "purity", "critic_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
-        object.__setattr__(self, "inputs", tuple(self.inputs))
-        if self.sr_latent_functions is not None:
-            object.__setattr__(self, "sr_latent_functions", tuple(self.sr_latent_functions))

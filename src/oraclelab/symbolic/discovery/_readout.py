@@ -31,10 +31,11 @@ import torch
 from oraclelab.runs import SILENT, ProgressReporter
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData
-from oraclelab.symbolic.models import LatentModel
+from oraclelab.symbolic.discovery._streams import RunStreams
 
 if TYPE_CHECKING:
     from oraclelab.symbolic import FunctionLibrary
+    from oraclelab.symbolic.models import LatentModel
 
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,8 @@ ROUND_OFF_RELATIVE_MSE = 1e-24
 class Distillation:
     """Latent formulas (in x), the outer formula (in g), their composition and its scores."""
 
-    latent_results: list[Any]
-    latent_readouts: list[str]
+    latent_results: tuple[Any, ...]
+    latent_readouts: tuple[str, ...]
     outer_result: Any
     formula: Any
     r2_test: float
@@ -81,7 +82,7 @@ class Distillation:
 
 @dataclass(frozen=True)
 class OuterCandidate:
-    """One outer function (a search's random state and result; None for the known sum) composed, refitted, scored."""
+    """One outer function (a search's pyoperon random state and result; None for the known sum) composed, refitted, scored."""
 
     random_state: int | None
     outer: Any
@@ -159,7 +160,8 @@ def distillation_steps(model: LatentModel, config: DiscoveryConfig) -> int:
 
 
 def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
-            library: FunctionLibrary | None = None, progress: ProgressReporter = SILENT) -> Distillation:
+            library: FunctionLibrary | None = None, streams: RunStreams | None = None,
+            progress: ProgressReporter = SILENT) -> Distillation:
     """Read each latent out (library member or SR), then the outer function (sum or SR); compose, refit, check.
 
     The outer search runs with up to ``config.sr_outer_restarts`` random states; the
@@ -168,10 +170,13 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first
     candidates for every latent, and its one-argument functions and division (a parabola
     library gives polynomial fits) shape the latent searches; ``config.sr_latent_functions``
-    overrides the functions. ``progress`` advances :func:`distillation_steps` units in all.
+    overrides the functions. Each search and library fit draws from its own named stream of
+    ``streams`` (default: the streams of ``config.seed``). ``progress`` advances
+    :func:`distillation_steps` units in all.
     """
     from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores, symbolic_regression
 
+    streams = RunStreams(config.seed) if streams is None else streams
     X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
     F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
@@ -185,11 +190,12 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     for k in range(learned_train.shape[1]):
         progress.describe(f"distillation: latent {k + 1}/{learned_train.shape[1]}")
         y, y_val = learned_train[:, k], learned_val[:, k]
-        searched = symbolic_regression(X_train, y, X_val=X_val, y_val=y_val, random_state=config.seed + k,
+        searched = symbolic_regression(X_train, y, X_val=X_val, y_val=y_val, random_state=streams.integer("latent sr", k),
                                        functions=functions, division=division,
                                        noise=config.sr_latent_noise * max(float(y.std()), 1e-12), **settings)
         knee = simplest_within(searched, X_train, y, X_val, y_val, config.sr_latent_r2_tolerance)
-        result, readout = _read_out_latent(knee, library, X_train, y, X_val, y_val, config, seed=config.seed + k)
+        result, readout = _read_out_latent(knee, library, X_train, y, X_val, y_val, config,
+                                            seed=streams.integer("latent library fit", k))
         latent_results.append(result)
         readouts.append(readout)
         progress.advance()
@@ -203,17 +209,17 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
         candidates = [composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names))]
     else:
         candidates = _searched_outers(formula_train, F_train, formula_val, F_val, latent_names, config, composition,
-                                      progress)
+                                      streams, progress)
     best = min(candidates, key=lambda c: c.mse_validation)
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
-    return Distillation(latent_results, readouts, best.outer, best.formula, r2_test, equivalent,
+    return Distillation(tuple(latent_results), tuple(readouts), best.outer, best.formula, r2_test, equivalent,
                         outer_candidates=tuple(c for c in candidates if c.random_state is not None))
 
 
 def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
                      latent_names: list[str], config: DiscoveryConfig,
-                     composition: Callable[[int, Any], OuterCandidate],
+                     composition: Callable[[int, Any], OuterCandidate], streams: RunStreams,
                      progress: ProgressReporter) -> list[OuterCandidate]:
     """Outer searches from up to ``sr_outer_restarts`` random states, each composed; stops at one exact to round-off."""
     from oraclelab.symbolic.regression import symbolic_regression
@@ -221,7 +227,7 @@ def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val
     exact = ROUND_OFF_RELATIVE_MSE * float(np.var(F_val))
     candidates = []
     for restart in range(config.sr_outer_restarts):
-        random_state = config.seed + 1000 + restart
+        random_state = streams.integer("outer sr", restart)
         progress.describe(f"distillation: outer search {restart + 1}/{config.sr_outer_restarts}")
         outer = symbolic_regression(formula_train, F_train, X_val=formula_val, y_val=F_val, random_state=random_state,
                                     seconds=config.sr_outer_seconds, generations=config.sr_outer_generations,

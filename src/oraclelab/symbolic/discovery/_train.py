@@ -4,21 +4,20 @@ Loss = MSE / Var(F) + l1 * mean |latent| + entropy * model.regularisation()
 + purity * ANOVA impurity / Var(F) + critic penalty.
 Every ``eval_every`` epochs a metrics row is logged (train / validation loss, mean critic
 score, the regulariser's share of the loss, min_corr when true latents are known) and a
-checkpoint is written atomically, so ``resume`` continues exactly where a run stopped.
+checkpoint is handed to a :class:`Checkpoint` (a run folder's, in the command), so a
+resumed run continues exactly where it stopped.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 
-from oraclelab.runs import RunFolder, atomic_write_bytes, progress_bar
+from oraclelab.runs import progress_bar
 from oraclelab.symbolic.sampling._batch import FunctionBatch
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
 from oraclelab.symbolic.discovery._correlation import correlation_matrix
@@ -27,8 +26,17 @@ from oraclelab.symbolic.discovery._purity import anova_impurity
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.models import LatentModel
 
-CHECKPOINT = "discovery_checkpoint.pt"
 METRIC_COLUMNS = ("epoch", "seconds", "train_loss", "val_loss", "critic_score", "reg_share", "min_corr")
+
+
+class Checkpoint(Protocol):
+    """Where the training loop keeps its progress; ``discover`` calls it, the caller picks it."""
+
+    def load(self) -> dict[str, Any] | None:
+        """The checkpoint to continue from (tensors and plain values), or None to start afresh."""
+
+    def save(self, checkpoint: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        """Keep ``checkpoint`` and the metrics ``rows`` so far (``METRIC_COLUMNS``)."""
 
 
 @dataclass
@@ -44,23 +52,19 @@ def _tensor(array: np.ndarray) -> torch.Tensor:
     return torch.as_tensor(np.asarray(array, dtype=np.float32))
 
 
-def _save(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
-          generator: torch.Generator, state: DiscoveryState) -> None:
-    payload = {
+def _payload(model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
+             generator: torch.Generator, state: DiscoveryState) -> dict[str, Any]:
+    return {
         "model": model.state_dict(), "optimizer": optimizer.state_dict(),
         "critic": None if regulariser is None else regulariser.critic.state_dict(),
         "critic_optimizer": None if critic_optimizer is None else critic_optimizer.state_dict(),
         "generator": generator.get_state(), "epoch": state.epoch, "seconds": state.seconds,
         "rows": [{k: float(v) for k, v in row.items()} for row in state.rows],
     }
-    buffer = io.BytesIO()
-    torch.save(payload, buffer)
-    atomic_write_bytes(path, buffer.getvalue())
 
 
-def _restore(path: Path, model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
-             generator: torch.Generator) -> DiscoveryState:
-    payload = torch.load(path, weights_only=True)
+def _restore(payload: dict[str, Any], model: LatentModel, optimizer, regulariser: CriticRegulariser | None,
+             critic_optimizer, generator: torch.Generator) -> DiscoveryState:
     model.load_state_dict(payload["model"])
     optimizer.load_state_dict(payload["optimizer"])
     if regulariser is not None:
@@ -92,22 +96,23 @@ def _impurity(model: LatentModel, X: torch.Tensor, config: DiscoveryConfig, gene
 
 
 def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentModel,
-                    regulariser: CriticRegulariser | None, run: RunFolder, *, library=None,
-                    resume: bool = False) -> DiscoveryState:
+                    regulariser: CriticRegulariser | None, generator: torch.Generator, *, library=None,
+                    checkpoint: Checkpoint | None = None) -> DiscoveryState:
     """Train ``model`` in place; returns the final state (metrics rows included).
 
     ``regulariser`` is None without a critic (``critic_weight`` 0); ``library`` (a
-    FunctionLibrary) is needed only when the critic is co-trained.
+    FunctionLibrary) is needed only when the critic is co-trained. ``generator`` draws the
+    impurity's rows and the co-trained critic's library functions. A ``checkpoint`` holding a
+    payload restores it first and receives a new one at every metrics row.
     """
-    generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     co_train = config.co_train and regulariser is not None
     critic_optimizer = torch.optim.Adam(regulariser.critic.parameters(), lr=1e-4) if co_train else None
     if regulariser is not None:
         regulariser.critic.requires_grad_(co_train)
-    checkpoint = run.file(CHECKPOINT)
-    state = (_restore(checkpoint, model, optimizer, regulariser, critic_optimizer, generator)
-             if resume and checkpoint.exists() else DiscoveryState())
+    saved = None if checkpoint is None else checkpoint.load()
+    state = (DiscoveryState() if saved is None
+             else _restore(saved, model, optimizer, regulariser, critic_optimizer, generator))
     X = _tensor(data.part("train", data.X))
     F = _tensor(data.part("train", data.F))
     variance = max(float(F.var()), 1e-30)
@@ -142,6 +147,7 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
                     "reg_share": penalty_value / total_value if total_value > 0 else 0.0,
                     "min_corr": float("nan") if corr is None else corr,
                 })
-                _save(checkpoint, model, optimizer, regulariser, critic_optimizer, generator, state)
-                run.write_csv("metrics.csv", state.rows, METRIC_COLUMNS)
+                if checkpoint is not None:
+                    checkpoint.save(_payload(model, optimizer, regulariser, critic_optimizer, generator, state),
+                                    state.rows)
     return state

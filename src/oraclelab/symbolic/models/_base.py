@@ -11,16 +11,10 @@ import torch
 from torch import nn
 
 from oraclelab._validation import check_choice, check_int_at_least
+from oraclelab.symbolic.models._names import ACTIVATION_CLASSES, OUTPUTS
 
-ACTIVATIONS: dict[str, type[nn.Module]] = {
-    "relu": nn.ReLU,
-    "tanh": nn.Tanh,
-    "elu": nn.ELU,
-    "silu": nn.SiLU,
-    "sigmoid": nn.Sigmoid,
-    "softplus": nn.Softplus,
-}
-OUTPUTS = ("mlp", "linear", "sum")
+#: activation name -> torch module class (the names live torch-free in ``_names``).
+ACTIVATIONS: dict[str, type[nn.Module]] = {name: getattr(nn, cls) for name, cls in ACTIVATION_CLASSES.items()}
 
 
 def dense_stack(in_size: int, width: int, depth: int, out_size: int, activation: str) -> nn.Sequential:
@@ -89,3 +83,9 @@ class LatentModel(nn.Module):
     def regularisation(self) -> torch.Tensor:
         """Model-specific penalty added to the loss (e.g. mask entropy); zero by default."""
         return torch.zeros((), device=next(self.parameters()).device)
+
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """Re-draw every weight from PyTorch's default distribution with ``generator`` (no global RNG)."""
+        from oraclelab.symbolic.critics import reset_parameters
+
+        reset_parameters(self, generator)

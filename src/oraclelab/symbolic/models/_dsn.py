@@ -74,6 +74,22 @@ class DSN(LatentModel):
         return -(p * torch.log(p.clamp_min(1e-12))).sum(dim=-1).mean()
 
     @torch.no_grad()
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """Re-draw the stacked sub-network weights (U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as at construction)
+        and the outer function's from ``generator``; the masks start even again."""
+        from oraclelab.symbolic.critics import reset_parameters
+        from oraclelab.symbolic.sampling._networks import default_uniform
+
+        for weight, bias in zip(self.weights, self.biases):
+            fan_in = weight.shape[1]
+            for param in (weight, bias):
+                param.copy_(default_uniform(tuple(param.shape), fan_in, generator=generator, dtype=param.dtype,
+                                            device=param.device))
+        self.mask_logits.zero_()
+        self.keep.fill_(1.0)
+        reset_parameters(self.outer, generator)
+
+    @torch.no_grad()
     def prune(self, threshold: float = 0.05) -> torch.Tensor:
         """Fix mask entries below ``threshold`` (of the normalised mask) at zero; returns ``keep``."""
         p = self.masks() / self.masks().sum(dim=-1, keepdim=True).clamp_min(1e-12)

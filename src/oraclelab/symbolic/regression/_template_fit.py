@@ -54,7 +54,7 @@ def fit_template(template: Template, X: np.ndarray, y: np.ndarray, *, starts: in
     starts, iterations : int
         Random starting points (fitted together) and Levenberg-Marquardt steps.
     seed : int
-        Seed of the starting points.
+        Seed of the starting points (the stream named by ``template_index``).
     inputs : sequence of sympy.Symbol, optional
         Symbol of each column of X in the returned formula; default ``x0``, ``x1``, ... (real).
 
@@ -77,7 +77,7 @@ def fit_template(template: Template, X: np.ndarray, y: np.ndarray, *, starts: in
     value = to_sympy(template.value, inputs=dict(enumerate(inputs)))
     coefficients = [sympy.Symbol(name, real=True) for name in template.coefficients]
     model = _BatchedTemplate(value, inputs, coefficients, X)
-    theta = starting_coefficients(template, starts, seed)
+    theta = starting_coefficients(template, starts, seed, template_index)
     params = np.concatenate([_affine_start(model.values(theta), y), theta], axis=1)
     params, sse = _levenberg_marquardt(model, params, y, iterations)
     best = int(np.argmin(sse))
@@ -89,9 +89,15 @@ def fit_template(template: Template, X: np.ndarray, y: np.ndarray, *, starts: in
     return TemplateFit(template_index, expression, float(r2), mse)
 
 
-def starting_coefficients(template: Template, starts: int, seed: int) -> np.ndarray:
-    """Starting points (starts, coefficients) drawn as the library draws them: ``N*`` ~ N(0, 1), ``U*`` ~ U[0, 1)."""
-    rng = np.random.default_rng(seed)
+def starting_coefficients(template: Template, starts: int, seed: int, template_index: int = 0) -> np.ndarray:
+    """Starting points (starts, coefficients) drawn as the library draws them: ``N*`` ~ N(0, 1), ``U*`` ~ U[0, 1).
+
+    Drawn from the stream of ``seed`` named by the template's index, so two templates (or two
+    seeds) never share starting points.
+    """
+    from oraclelab.runs import stream_generator
+
+    rng = stream_generator(seed, "template starts", template_index)
     columns = [rng.standard_normal(starts) if name.startswith("N") else rng.random(starts)
                for name in template.coefficients]
     return np.column_stack(columns) if columns else np.zeros((starts, 0))
@@ -107,7 +113,7 @@ def fit_library(templates: list[Template], X: np.ndarray, y: np.ndarray, *, star
     """
     if not templates:
         raise ParameterError("fit_library needs at least one template.")
-    fits = [fit_template(t, X, y, starts=starts, iterations=iterations, seed=seed + index, inputs=inputs,
+    fits = [fit_template(t, X, y, starts=starts, iterations=iterations, seed=seed, inputs=inputs,
                          template_index=index)
             for index, t in enumerate(templates) if X.shape[1] >= t.min_inputs]
     if not fits:

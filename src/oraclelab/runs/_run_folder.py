@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import yaml
 
-from oraclelab.errors import RunError
+from oraclelab.errors import OracleLabError, RunError
 from oraclelab.runs._atomic import atomic_write_bytes, atomic_write_text, atomic_write_with
 
 
@@ -102,25 +102,28 @@ class RunFolder:
         return atomic_write_bytes(self.file(name), data)
 
 
-def read_json(path: str | Path) -> Any:
-    """Read a JSON file, turning a missing or broken file into a one-line ``RunError``."""
-    path = Path(path)
+def _read_text(path: Path, error: type[OracleLabError]) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RunError(f"{path}: file not found.") from None
-    except json.JSONDecodeError as error:
-        raise RunError(f"{path}: line {error.lineno}: not valid JSON ({error.msg}).") from None
+        raise error(f"{path}: file not found.") from None
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file, turning a missing or broken file into a one-line ``RunError``."""
+def read_json(path: str | Path, *, error: type[OracleLabError] = RunError) -> Any:
+    """Read a JSON file; a missing or broken one raises ``error`` in one line naming the file and line."""
     path = Path(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RunError(f"{path}: file not found.") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark is not None else ""
-        raise RunError(f"{path}:{where} not valid YAML ({getattr(error, 'problem', None) or error}).") from None
+        return json.loads(_read_text(path, error))
+    except json.JSONDecodeError as problem:
+        raise error(f"{path}: line {problem.lineno}: not valid JSON ({problem.msg}).") from None
+
+
+def read_yaml(path: str | Path, *, error: type[OracleLabError] = RunError) -> Any:
+    """Read a YAML file; a missing or broken one raises ``error`` in one line naming the file and line."""
+    path = Path(path)
+    try:
+        return yaml.safe_load(_read_text(path, error))
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise error(f"{path}:{where} not valid YAML ({getattr(problem, 'problem', None) or problem}).") from None

@@ -28,10 +28,10 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from oraclelab.errors import DataFileError
+from oraclelab.runs._run_folder import read_yaml
 
 __all__ = ["SweepConfig", "FloatParam", "IntParam", "CategoricalParam", "Objective", "load_sweep_config", "parse_sweep_config"]
 
@@ -207,13 +207,4 @@ def parse_sweep_config(data: Any, source: str) -> SweepConfig:
 
 def load_sweep_config(path: str | Path) -> SweepConfig:
     """Read and validate a sweep.yaml."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: file not found.") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise DataFileError(f"{path}:{where} not valid YAML ({getattr(error, 'problem', error)}).") from None
-    return parse_sweep_config(data, str(path))
+    return parse_sweep_config(read_yaml(path, error=DataFileError), str(path))

@@ -7,9 +7,9 @@ from oraclelab.symbolic.models import DSN, build_model, model_from_config
 
 @pytest.mark.parametrize("kind", ["mlp", "dsn", "srnet"])
 def test_latent_jacobians_match_finite_differences(kind):
-    torch.manual_seed(0)
-    model = build_model(kind, 3, 4, activation="tanh").double()
-    x = torch.randn(20, 3, dtype=torch.float64)
+    generator = torch.Generator().manual_seed(0)
+    model = build_model(kind, 3, 4, activation="tanh", generator=generator).double()
+    x = torch.randn(20, 3, dtype=torch.float64, generator=generator)
     values, jacobian = model.latents_and_jacobian(x)
     assert values.shape == (20, 4) and jacobian.shape == (20, 4, 3)
     torch.testing.assert_close(values, model.latents(x))
@@ -29,9 +29,9 @@ def test_jacobian_is_differentiable_with_respect_to_parameters():
 
 
 def test_dsn_latents_equal_separate_masked_networks():
-    torch.manual_seed(1)
-    model = DSN(3, 2, width=5, depth=2, activation="tanh", output="sum").double()
-    x = torch.randn(7, 3, dtype=torch.float64)
+    generator = torch.Generator().manual_seed(1)
+    model = build_model("dsn", 3, 2, width=5, depth=2, activation="tanh", output="sum", generator=generator).double()
+    x = torch.randn(7, 3, dtype=torch.float64, generator=generator)
     masks = model.masks()
     for latent in range(2):
         h = x * masks[latent]
@@ -68,3 +68,25 @@ def test_models_round_trip_through_their_config():
         build_model("transformer", 2, 3)
     with pytest.raises(ParameterError, match="does not take"):
         build_model("dsn", 2, 3, colour="red")
+
+
+@pytest.mark.parametrize("kind", ["mlp", "dsn", "srnet"])
+def test_a_generator_alone_decides_the_initial_weights(kind):
+    before = torch.get_rng_state()
+    first = build_model(kind, 2, 3, width=16, generator=torch.Generator().manual_seed(5))
+    assert torch.equal(torch.get_rng_state(), before)  # torch's global RNG neither used nor seeded
+    torch.rand(7)  # a different global state must not matter
+    second = build_model(kind, 2, 3, width=16, generator=torch.Generator().manual_seed(5))
+    other = build_model(kind, 2, 3, width=16, generator=torch.Generator().manual_seed(6))
+    for (name, a), b, c in zip(first.state_dict().items(), second.state_dict().values(), other.state_dict().values()):
+        assert torch.equal(a, b), name
+        if a.numel() > 1 and a.std() > 0:  # drawn weights (not the even DSN masks): another seed, other weights
+            assert not torch.equal(a, c), name
+
+
+def test_initial_weights_follow_the_default_uniform_bound():
+    model = build_model("dsn", 4, 2, width=64, depth=1, output="linear", generator=torch.Generator().manual_seed(0))
+    first = model.weights[0]  # fan_in 4: U(-1/2, 1/2)
+    assert float(first.abs().max()) <= 0.5 and float(first.abs().max()) > 0.45
+    assert float(model.weights[1].abs().max()) <= 1 / 8  # fan_in 64
+    assert float(model.outer.net.weight.abs().max()) <= 1 / 2 ** 0.5  # fan_in 2

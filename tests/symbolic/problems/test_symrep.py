@@ -78,6 +78,14 @@ def test_unsupported_helper_arguments_are_rejected(tmp_path):
         load_symrep_problem(folder, "F01")
 
 
+@pytest.mark.parametrize("formula", ["(" * 200_000 + "X01[:,0]" + ")" * 200_000, "-" * 500_000 + "X01[:,0]",
+                                     "ut.triangle(" + "-" * 800 + "X01[:,0], 1.0, 1.5)"])
+def test_a_formula_too_long_or_deep_to_parse_is_a_formula_error(tmp_path, formula):
+    folder = _folder(tmp_path, formula + "\n0\n")
+    with pytest.raises(FormulaError, match="G01.info:1"):
+        load_symrep_problem(folder, "F01")
+
+
 def test_missing_file_is_a_data_file_error(tmp_path):
     with pytest.raises(DataFileError, match="X03.gz: file not found"):
         load_symrep_problem(tmp_path, "F03")

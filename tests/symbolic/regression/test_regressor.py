@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy
 
-from oraclelab.errors import ParameterError
+from oraclelab.errors import ParameterError, RunError
 from oraclelab.symbolic.regression import SymbolicRegressor, are_equivalent, symbolic_regression
 from oraclelab.symbolic.regression._operon_tree import operon_tree_to_sympy
 
@@ -55,13 +55,20 @@ def test_conversion_agrees_with_pyoperons_own_evaluation():
         np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
 
 
-def test_unknown_node_type_is_reported():
-    with pytest.raises(ValueError, match="Dyn"):
+def test_unknown_node_type_is_a_clean_error():
+    with pytest.raises(RunError, match="node type 'Dyn' has no sympy equivalent"):
         operon_tree_to_sympy([_node("Dyn")], {}, [x0])
 
 
+def test_a_tree_that_is_not_one_expression_is_a_clean_error():
+    with pytest.raises(RunError, match="Add needs 2 argument"):
+        operon_tree_to_sympy([_node("Constant"), _node("Add", arity=2)], {}, [x0])
+    with pytest.raises(RunError, match="2 expressions left"):
+        operon_tree_to_sympy([_node("Constant"), _node("Constant")], {}, [x0])
+
+
 @pytest.mark.slow
-def test_recovers_an_easy_formula_quickly():
+def test_recovers_an_easy_formula():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 2))
     y = X[:, 0] ** 2 + 1
@@ -71,7 +78,7 @@ def test_recovers_an_easy_formula_quickly():
     assert are_equivalent(result.expression, x0**2 + 1), result.expression
     assert result.r2_train > 1 - 1e-9 and result.r2_validation > 1 - 1e-9
     np.testing.assert_allclose(model.predict(X[200:]), y[200:], rtol=1e-5, atol=1e-5)
-    assert result.seconds < 10 and result.complexity >= 5 and result.pareto_front
+    assert result.complexity >= 5 and result.pareto_front
 
 
 def test_bad_input_shapes_and_parameters():

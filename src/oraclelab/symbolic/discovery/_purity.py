@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import torch
 
+from oraclelab.errors import ParameterError
 from oraclelab.symbolic.models import LatentModel
 
 __all__ = ["main_effects", "anova_parts", "anova_impurity", "PurifiedModel", "purify"]
@@ -96,7 +97,8 @@ class PurifiedModel(LatentModel):
     def __init__(self, base: LatentModel, reference: torch.Tensor, routing: torch.Tensor) -> None:
         super().__init__()
         if base.outer.kind != "sum":
-            raise ValueError("only a sum-output model can be purified without changing its prediction")
+            raise ParameterError(f"only a sum-output model can be purified without changing its prediction; "
+                                 f"this one's output is {base.outer.kind!r}.")
         self.base = base
         self.n_inputs, self.n_latents, self.outer, self.config = base.n_inputs, base.n_latents, base.outer, base.config
         self.register_buffer("reference", reference)

@@ -129,7 +129,7 @@ def _parse_info_formula(text: str, path: Path, line: int, variables: dict[str, i
     """The variable a formula reads (``X07``) and its tree; ``variables`` maps allowed names to widths."""
     try:
         syntax = ast.parse(text, mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         syntax = None  # the parser below reports it with a position
     names = set() if syntax is None else {
         node.value.id for node in ast.walk(syntax) if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
@@ -139,7 +139,10 @@ def _parse_info_formula(text: str, path: Path, line: int, variables: dict[str, i
                            f"expected one of {', '.join(variables)}.")
     variable = names.pop() if names else next(iter(variables))
     if syntax is not None and "ut." in text:
-        text = ast.unparse(_HelperRewriter(path, line).visit(syntax))
+        try:
+            text = ast.unparse(_HelperRewriter(path, line).visit(syntax))
+        except (RecursionError, MemoryError):
+            raise FormulaError(f"{path}:{line}: formula nested too deeply to read.") from None
     return variable, parse_expression(text, n_inputs=variables[variable], source=str(path), line=line)
 
 

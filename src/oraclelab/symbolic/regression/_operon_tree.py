@@ -14,6 +14,8 @@ from functools import reduce
 
 import sympy
 
+from oraclelab.errors import RunError
+
 __all__ = ["operon_tree_to_sympy"]
 
 
@@ -84,6 +86,11 @@ def operon_tree_to_sympy(
     -------
     sympy.Expr
         Constants are sympy Floats with pyoperon's full (float32) values.
+
+    Raises
+    ------
+    RunError
+        For a node type without a sympy equivalent, or a tree that is not one expression.
     """
     stack: list[sympy.Expr] = []
     for node in nodes:
@@ -96,10 +103,12 @@ def operon_tree_to_sympy(
             stack.append(symbols[column] if weight == 1.0 else sympy.Float(weight) * symbols[column])
         elif kind in _OPERATORS:
             arity = int(node.Arity)
+            if len(stack) < arity:
+                raise RunError(f"malformed pyoperon tree: {kind} needs {arity} argument(s), {len(stack)} on the stack.")
             args = [stack.pop() for _ in range(arity)]
             stack.append(_OPERATORS[kind](args))
         else:
-            raise ValueError(f"pyoperon node type {kind!r} has no sympy equivalent")
+            raise RunError(f"pyoperon node type {kind!r} has no sympy equivalent (known: {', '.join(sorted(_OPERATORS))}).")
     if len(stack) != 1:
-        raise ValueError(f"malformed pyoperon tree: {len(stack)} expressions left on the stack")
+        raise RunError(f"malformed pyoperon tree: {len(stack)} expressions left on the stack.")
     return stack[0]

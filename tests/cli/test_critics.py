@@ -35,11 +35,79 @@ def test_train_critic_writes_the_run_folder(run_cli, tmp_path):
     (["--target-accuracy", "1.5"], "target_accuracy"),
     (["--target-accuracy", "0"], "target_accuracy"),
     (["--critic", "mlp", "--point-subset", "5"], "point_subset"),
+    (["--net-activation", "gelu"], "net-activation"),
+    (["--batch", "many"], "batch"),
 ])
 def test_bad_options_exit_2_with_one_line(run_cli, tmp_path, args, message):
     code, _, stderr = run_cli("symbolic", "train-critic", "--out", tmp_path / "bad", *args)
     assert code == 2
     assert stderr.count("\n") == 1 and message in stderr
+
+
+#: every flag train-critic had before its options came from the config (written out, not derived).
+TRAIN_CRITIC_FLAGS = {"--out", "--library", "--points", "--critic", "--loss", "--gp", "--target-accuracy", "--batch",
+                      "--lr", "--weight-decay", "--max-epochs", "--max-seconds", "--eval-every", "--heldout-size",
+                      "--point-subset", "--width", "--layers", "--use-inputs", "--no-use-inputs", "--net-depth",
+                      "--net-width", "--net-activation", "--net-latent-width", "--fakes-per-network", "--seed",
+                      "--device", "--threads", "--resume"}
+
+
+def _train_critic_click():
+    import typer
+
+    from oraclelab.cli import app
+
+    return typer.main.get_command(app).commands["symbolic"].commands["train-critic"]
+
+
+def test_train_critic_keeps_every_flag_and_offers_one_per_config_field():
+    import dataclasses
+
+    from oraclelab.symbolic.training import CriticTrainingConfig
+
+    flags = {opt for param in _train_critic_click().params for opt in (*param.opts, *param.secondary_opts)}
+    assert TRAIN_CRITIC_FLAGS <= flags
+    names = {param.name for param in _train_critic_click().params}
+    fields = {f.name for f in dataclasses.fields(CriticTrainingConfig)} - {"critic_hyper"}
+    assert fields <= names
+
+
+def test_a_config_field_declared_with_option_becomes_a_train_critic_option_with_its_help():
+    help_of = {param.name: param.help for param in _train_critic_click().params}
+    assert help_of["network_depth"] == "Hidden layers of the random networks (symrep SRNet: 2)."
+    assert "--calibrate" in {opt for param in _train_critic_click().params for opt in param.opts}
+
+
+def test_train_critic_options_mean_what_the_config_fields_say(run_cli, tmp_path):
+    import yaml
+
+    out = tmp_path / "run"
+    code, _, stderr = run_cli("symbolic", "train-critic", "--out", out, "--net-depth", "1", "--net-width", "8",
+                              "--net-activation", "tanh", "--net-latent-width", "2", "--no-calibrate", "--lr", "0.01",
+                              *TINY)
+    assert code == 0, stderr
+    saved = yaml.safe_load((out / "config.yaml").read_text())
+    assert (saved["network_depth"], saved["network_width"], saved["network_activation"],
+            saved["network_latent_width"], saved["calibrate"], saved["lr"]) == (1, 8, "tanh", 2, False, 0.01)
+
+
+@pytest.mark.parametrize("template", ["N0*x0**(10**10**10)", "log(x0-10)"])
+def test_a_library_with_a_non_finite_template_exits_2_with_one_line_naming_its_line(run_cli, tmp_path, template):
+    library = tmp_path / "bad.lib"
+    library.write_text(f"sin(N0*x0)\n{template}\n")
+    code, _, stderr = run_cli("symbolic", "train-critic", "--library", library, "--out", tmp_path / "run", *TINY)
+    assert code == 2 and stderr.count("\n") == 1
+    assert "bad.lib:2:1" in stderr and "non-finite values" in stderr and "Traceback" not in stderr
+
+
+def test_the_cli_registers_train_critic_batches_with_the_per_model_options():
+    import oraclelab.cli  # noqa: F401  (registers the runners)
+    from oraclelab.runs._batching import find_batch_runner
+
+    runner = find_batch_runner(["symbolic", "train-critic", "--lr", "0.1"])
+    assert set(runner.per_model_options) == {"--lr", "--weight-decay", "--seed", "--target-accuracy", "--max-epochs",
+                                             "--max-seconds"}
+    assert runner.job_command == ("symbolic", "train-critics", "--job")
 
 
 def test_compare_classifiers_command(run_cli, tmp_path):
@@ -76,7 +144,7 @@ def test_train_critics_trains_one_critic_per_lr_and_seed_and_each_one_loads(run_
 
     import torch
 
-    from oraclelab.symbolic.training._loop import load_critic
+    from oraclelab.symbolic.training import load_critic
 
     out = tmp_path / "batch"
     code, stdout, err = run_cli("symbolic", "train-critics", "--lrs", "1e-3", "3e-3", "--seeds", "0", "1",

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from oraclelab.runs import Executor
-from oraclelab.runs._sweep import PER_MODEL_OPTIONS, chunk_trials, open_storage, open_sweep, run_trials
+from oraclelab.errors import RunError
+from oraclelab.runs import BatchRunner, Executor
+from oraclelab.runs import _batching
+from oraclelab.runs._sweep import chunk_trials, open_storage, open_sweep, run_chunk, run_trials
 from oraclelab.runs._sweep_config import load_sweep_config
 from tests.runs.accounting import assert_each_planned_trial_complete_once
 
@@ -49,6 +51,18 @@ def _study(folder: Path):
     return optuna.load_study(study_name="critics", storage=f"sqlite:///{folder / 'study.db'}")
 
 
+#: what cli/critics.py registers for train-critic, written out here.
+PER_MODEL_OPTIONS = ("--lr", "--weight-decay", "--seed", "--target-accuracy", "--max-epochs", "--max-seconds")
+RUNNER = BatchRunner(("symbolic", "train-critic"), PER_MODEL_OPTIONS, ("symbolic", "train-critics", "--job"))
+
+
+@pytest.fixture
+def train_critic_runner(monkeypatch):
+    """train-critic's batch runner registered for one test (as the CLI registers it)."""
+    monkeypatch.setitem(_batching._RUNNERS, RUNNER.command, RUNNER)
+    return RUNNER
+
+
 def test_chunks_hold_trials_that_differ_only_in_per_model_options():
     base = ["symbolic", "train-critic", "--library", "F11"]
     argvs = [
@@ -60,20 +74,30 @@ def test_chunks_hold_trials_that_differ_only_in_per_model_options():
         [*base, "--width", "8", "--seed", "9"],
         [*base, "--width", "16", "--lr", "0.01"],
     ]
-    assert chunk_trials(argvs, 3) == [[0, 2, 3], [1, 5], [4], [6]]
-    assert chunk_trials(argvs, 8) == [[0, 2, 3, 4], [1, 5], [6]]
-    assert chunk_trials(argvs, 1) == [[index] for index in range(len(argvs))]
+    assert chunk_trials(argvs, 3, PER_MODEL_OPTIONS) == [[0, 2, 3], [1, 5], [4], [6]]
+    assert chunk_trials(argvs, 8, PER_MODEL_OPTIONS) == [[0, 2, 3, 4], [1, 5], [6]]
+    assert chunk_trials(argvs, 1, PER_MODEL_OPTIONS) == [[index] for index in range(len(argvs))]
+    assert chunk_trials(argvs[:3], 3) == [[0], [1], [2]]  # without per-model options every argv differs
 
 
-def test_per_model_options_are_the_batched_trainers_per_model_fields():
-    import typer
+def test_a_chunk_without_a_runner_runs_each_trial_alone(monkeypatch):
+    from oraclelab.runs import _sweep
+    from oraclelab.runs._sweep import TrialJob
 
-    from oraclelab.cli import app
-    from oraclelab.symbolic.training._batched import PER_MODEL_FIELDS
+    ran = []
+    monkeypatch.setattr(_sweep, "run_trial_command", lambda job: ran.append(job.folder) or {"folder": job.folder})
+    jobs = (TrialJob(("a",), "t0"), TrialJob(("b",), "t1"))
+    assert run_chunk(jobs) == [{"folder": "t0"}, {"folder": "t1"}] and ran == ["t0", "t1"]
 
-    assert PER_MODEL_OPTIONS == tuple("--" + field.replace("_", "-") for field in PER_MODEL_FIELDS)
-    train_critic = typer.main.get_command(app).commands["symbolic"].commands["train-critic"]
-    assert set(PER_MODEL_OPTIONS) <= {option for param in train_critic.params for option in param.opts}
+
+def test_a_batched_sweep_of_a_command_without_a_runner_is_refused(write_critic_sweep, tmp_path, monkeypatch):
+    monkeypatch.setattr(_batching, "_RUNNERS", {})
+    config = load_sweep_config(write_critic_sweep())
+    storage = open_storage(f"sqlite:///{tmp_path / 'study.db'}", heartbeat_interval=config.heartbeat_interval,
+                           grace_period=config.grace_period)
+    open_sweep(storage, config, tmp_path, resume=False)
+    with pytest.raises(RunError, match="'oraclelab symbolic train-critic .*' cannot run trials in batches"):
+        run_trials(storage, config, tmp_path, _Interrupted())
 
 
 def test_a_batched_sweep_trains_each_chunk_in_one_process_and_matches_train_critic_batch(
@@ -81,7 +105,7 @@ def test_a_batched_sweep_trains_each_chunk_in_one_process_and_matches_train_crit
     import torch
 
     from oraclelab.symbolic.training._batched import train_critic_batch
-    from oraclelab.symbolic.training._loop import load_critic
+    from oraclelab.symbolic.training import load_critic
 
     out = tmp_path / "out"
     code, _, err = run_cli("sweep", "--config", write_critic_sweep(), "--out", out)
@@ -104,11 +128,11 @@ def test_a_batched_sweep_trains_each_chunk_in_one_process_and_matches_train_crit
         for name in ("config.yaml", "metrics.csv", "critic.pt", "critic.json", "summary.json"):
             assert (folder / name).is_file(), name
         summary = json.loads((folder / "summary.json").read_text())
-        assert trial.value == summary["heldout_accuracy"] == truth["heldout_accuracy"]
+        assert trial.value == summary["heldout_accuracy"] == truth.heldout_accuracy
         assert (summary["batched"], summary["batch_size"], summary["epochs"]) == (True, 3, 20)
         with (folder / "metrics.csv").open(newline="") as handle:
-            assert [int(row["epoch"]) for row in csv.DictReader(handle)] == [row["epoch"] for row in truth["rows"]]
-        trained, reference = load_critic(folder).state_dict(), truth["critic"].state_dict()
+            assert [int(row["epoch"]) for row in csv.DictReader(handle)] == [row["epoch"] for row in truth.rows]
+        trained, reference = load_critic(folder).state_dict(), truth.critic_state
         for name, tensor in reference.items():
             torch.testing.assert_close(trained[name], tensor, rtol=1e-5, atol=1e-6, msg=f"trial {trial.number} {name}")
 
@@ -131,7 +155,7 @@ class _Interrupted(Executor):
         raise KeyboardInterrupt
 
 
-def test_an_interrupt_fails_every_trial_of_the_chunk(write_critic_sweep, tmp_path):
+def test_an_interrupt_fails_every_trial_of_the_chunk(write_critic_sweep, tmp_path, train_critic_runner):
     config = load_sweep_config(write_critic_sweep())
     storage = open_storage(f"sqlite:///{tmp_path / 'study.db'}", heartbeat_interval=config.heartbeat_interval,
                            grace_period=config.grace_period)

@@ -8,6 +8,16 @@ from oraclelab.errors import DataFileError
 from oraclelab.runs._sweep import check_command
 from oraclelab.runs._sweep_config import Objective, load_sweep_config, parse_sweep_config
 
+@pytest.fixture
+def root_command():
+    """The click group of ``oraclelab`` (importing the CLI registers its batch runners)."""
+    import typer
+
+    from oraclelab.cli import app
+
+    return typer.main.get_command(app)
+
+
 VALID = {
     "command": ["elicit", "study", "--classes", "2"],
     "options": {"seed": 5, "classes": [2, 3], "resume": False},
@@ -46,7 +56,6 @@ def test_argv_repeats_lists_drops_false_flags_and_appends_params():
         ({"sampler": "grid"}, "sampler"),
         ({"unknown": 1}, "unknown"),
         ({"batch": 0}, "batch"),
-        ({"batch": 2}, "batch"),
     ],
 )
 def test_bad_fields_raise_one_line_errors_naming_file_and_field(change, field):
@@ -56,12 +65,13 @@ def test_bad_fields_raise_one_line_errors_naming_file_and_field(change, field):
     assert message.startswith(f"sweep.yaml: field '{field}'") and "\n" not in message
 
 
-def test_batch_needs_train_critic_and_may_change_on_resume():
-    with pytest.raises(DataFileError, match=r"field 'batch': batch > 1 needs the command symbolic train-critic \(got 'elicit study'\)"):
-        parse_sweep_config({**VALID, "batch": 2}, "sweep.yaml")
+def test_batch_needs_a_command_with_a_registered_batch_runner_and_may_change_on_resume(root_command):
+    with pytest.raises(DataFileError, match=r"sweep.yaml: field 'batch': 'oraclelab elicit study' cannot run trials in batches"):
+        check_command(parse_sweep_config({**VALID, "batch": 2}, "sweep.yaml"), "sweep.yaml", root_command)
     critics = {**VALID, "command": ["symbolic", "train-critic", "--library", "F11"], "options": {},
                "space": {"lr": VALID["space"]["tol"]}, "objective": {"key": "heldout_accuracy"}}
     batched = parse_sweep_config({**critics, "batch": 4}, "sweep.yaml")
+    check_command(batched, "sweep.yaml", root_command)
     assert batched.batch == 4 and parse_sweep_config(critics, "sweep.yaml").batch == 1
     assert batched.same_sweep(parse_sweep_config(critics, "sweep.yaml"))
     assert not batched.same_sweep(parse_sweep_config({**critics, "batch": 4, "seed": 1}, "sweep.yaml"))
@@ -98,7 +108,7 @@ def test_objective_reads_dotted_key_paths():
      ({"command": ["elicit"]}, "needs a sub-command"),
      ({"options": {"colour": "red"}}, "field 'options.colour': 'oraclelab elicit study' has no option --colour")],
 )
-def test_check_command_rejects_unknown_commands_and_options(change, match):
+def test_check_command_rejects_unknown_commands_and_options(change, match, root_command):
     with pytest.raises(DataFileError, match=match):
-        check_command(parse_sweep_config({**VALID, **change}, "sweep.yaml"), "sweep.yaml")
-    check_command(parse_sweep_config(VALID, "sweep.yaml"), "sweep.yaml")
+        check_command(parse_sweep_config({**VALID, **change}, "sweep.yaml"), "sweep.yaml", root_command)
+    check_command(parse_sweep_config(VALID, "sweep.yaml"), "sweep.yaml", root_command)

@@ -19,7 +19,7 @@ from typing import Any, Callable, Collection, Mapping, Optional
 
 import typer
 
-__all__ = ["config_from_options", "config_options", "with_config_options"]
+__all__ = ["config_from_options", "config_options", "option_flag", "with_config_options"]
 
 #: Field types an option can take as they are.
 _SCALARS = (int, float, str, bool)
@@ -56,11 +56,17 @@ def _default(f: dataclasses.Field) -> Any:
     return ...
 
 
+def option_flag(config_cls: type, name: str) -> str:
+    """The command-line flag of the ``option`` field ``name`` of ``config_cls`` (``--field-name`` unless declared)."""
+    f = {f.name: f for f in dataclasses.fields(config_cls)}[name]
+    return f.metadata.get("flag") or "--" + name.replace("_", "-")
+
+
 def config_options(config_cls: type, *, skip: Collection[str] = ()) -> list[inspect.Parameter]:
     """Keyword-only Typer parameters, one per ``option`` field of ``config_cls`` (less ``skip``)."""
     parameters = []
     for f, cli_type, is_list in _option_fields(config_cls, skip):
-        flag = f.metadata["flag"] or "--" + f.name.replace("_", "-")
+        flag = option_flag(config_cls, f.name)
         if cli_type is bool and "/" not in flag:
             flag = f"{flag}/--no-{flag[2:]}"
         default = _default(f)

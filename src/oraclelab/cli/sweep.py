@@ -61,8 +61,10 @@ def sweep(
         raise ParameterError("oraclelab sweep needs --config sweep.yaml (or a sub-command: oraclelab sweep worker --help).")
     if workers < 0:
         raise ParameterError(f"The 'workers' parameter of sweep must be an integer >= 0. Got {workers} instead.")
+    from oraclelab.cli._app import app as root_app  # the root app imports this module
+
     settings = load_sweep_config(config)
-    check_command(settings, str(config))
+    check_command(settings, str(config), typer.main.get_command(root_app))
     if wandb:
         require_wandb()
     folder = RunFolder(out or Path("runs") / f"sweep-{datetime.now().strftime('%Y%m%d-%H%M%S')}", resume=resume)

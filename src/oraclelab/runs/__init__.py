@@ -1,5 +1,9 @@
-"""Shared plumbing: run folders, atomic writes, progress bars, figures, seeds, executors and sweeps."""
+"""Shared plumbing: run folders, atomic writes, progress bars, figures, seeds, executors and sweeps.
 
+Imports nothing from ``oraclelab.cli``, ``oraclelab.elicit`` or ``oraclelab.symbolic``: commands
+are named to it as data (sweep files, registered :class:`BatchRunner` objects)."""
+
+from oraclelab.runs._batching import BatchRunner, register_batch_runner
 from oraclelab.runs._atomic import atomic_write_bytes, atomic_write_text, atomic_write_with
 from oraclelab.runs._executors import DaskExecutor, Executor, PoolExecutor, SerialExecutor, make_executor
 from oraclelab.runs._figures import pyplot, save_figure
@@ -8,6 +12,8 @@ from oraclelab.runs._run_folder import RunFolder, read_json, to_plain
 from oraclelab.runs._seeding import as_generator, stream_generator, stream_seed
 
 __all__ = [
+    "BatchRunner",
+    "register_batch_runner",
     "RunFolder",
     "read_json",
     "to_plain",

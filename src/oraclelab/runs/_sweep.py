@@ -15,17 +15,17 @@ Bookkeeping that makes trials count exactly once:
   next worker to look marks it FAIL) is retried once with the same parameters as a new
   trial whose system attribute ``failed_trial`` names the original.
 
-With the sweep file's ``batch`` > 1 (``symbolic train-critic`` sweeps) a worker takes up to
-``workers * batch`` trials, groups those whose argv differ only in per-model options
-(:data:`PER_MODEL_OPTIONS`) into chunks of at most ``batch``, and runs each chunk of several
-trials as one ``oraclelab symbolic train-critics --job`` subprocess that trains their critics
-at once and writes every trial's ordinary train-critic folder; a failing chunk fails (and
-retries) each of its trials.
+With the sweep file's ``batch`` > 1 (commands that registered a :class:`BatchRunner`, such as
+``symbolic train-critic``) a worker takes up to ``workers * batch`` trials, groups those whose
+argv differ only in the runner's per-model options into chunks of at most ``batch``, and runs
+each chunk of several trials as one subprocess of the runner's job command, which writes
+every trial's ordinary run folder; a failing chunk fails (and retries) each of its trials.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -40,11 +40,12 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from oraclelab.errors import DataFileError, RunError
+from oraclelab.runs._batching import BatchRunner, find_batch_runner
 from oraclelab.runs._executors import Executor
 from oraclelab.runs._progress import SILENT, ProgressReporter
 from oraclelab.runs._run_folder import RunFolder
 from oraclelab.runs._seeding import stream_seed
-from oraclelab.runs._sweep_config import TRAIN_CRITIC, SweepConfig, parse_sweep_config
+from oraclelab.runs._sweep_config import SweepConfig, parse_sweep_config
 
 __all__ = [
     "TrialJob",
@@ -52,7 +53,6 @@ __all__ = [
     "run_batch_command",
     "run_chunk",
     "chunk_trials",
-    "PER_MODEL_OPTIONS",
     "open_storage",
     "default_storage_url",
     "open_sweep",
@@ -130,68 +130,62 @@ def run_trial_command(job: TrialJob) -> dict:
     return _outcome(job.folder, error, time.perf_counter() - start)
 
 
-# --- batches of train-critic trials -----------------------------------------------------
-
-#: train-critic's options that may differ between the critics of one batch; the names of
-#: ``oraclelab.symbolic.training._batched.PER_MODEL_FIELDS`` (not imported: it loads torch).
-PER_MODEL_OPTIONS = ("--lr", "--weight-decay", "--seed", "--target-accuracy", "--max-epochs", "--max-seconds")
+# --- batches of trials run by one process -----------------------------------------------
 
 
-def _shared_argv(argv: Sequence[str]) -> tuple[str, ...]:
-    """``argv`` without its per-model options and their values: what the critics of one batch share."""
+def _shared_argv(argv: Sequence[str], per_model_options: Sequence[str]) -> tuple[str, ...]:
+    """``argv`` without its per-model options and their values: what the trials of one batch share."""
     kept: list[str] = []
     words = iter(argv)
     for word in words:
-        if word in PER_MODEL_OPTIONS:
+        if word in per_model_options:
             next(words, None)
-        elif word.split("=", 1)[0] not in PER_MODEL_OPTIONS:
+        elif word.split("=", 1)[0] not in per_model_options:
             kept.append(word)
     return tuple(kept)
 
 
-def chunk_trials(argvs: Sequence[Sequence[str]], batch: int) -> list[list[int]]:
+def chunk_trials(argvs: Sequence[Sequence[str]], batch: int, per_model_options: Sequence[str] = ()) -> list[list[int]]:
     """Indices of ``argvs`` in chunks of at most ``batch`` trials whose argv differ only in
-    :data:`PER_MODEL_OPTIONS`, ordered by their first index (with ``batch`` 1: one chunk a trial)."""
+    ``per_model_options``, ordered by their first index (with ``batch`` 1: one chunk a trial)."""
     groups: dict[tuple[str, ...], list[int]] = {}
     for index, argv in enumerate(argvs):
-        groups.setdefault(_shared_argv(argv), []).append(index)
+        groups.setdefault(_shared_argv(argv, per_model_options), []).append(index)
     return sorted(members[start:start + batch] for members in groups.values() for start in range(0, len(members), batch))
 
 
-def run_batch_command(jobs: Sequence[TrialJob]) -> list[dict]:
-    """Run several train-critic trials as one ``oraclelab symbolic train-critics --job`` subprocess; one outcome each.
+def run_batch_command(jobs: Sequence[TrialJob], runner: BatchRunner) -> list[dict]:
+    """Run several trials as one subprocess of ``runner.job_command``; one outcome each.
 
     The job file ``batch-NNNN.json`` beside the trial folders (NNNN: the first trial's folder)
-    lists each trial's train-critic options and folder. Never raises: a failing job fails
-    every trial of it with the same error; ``seconds`` is the whole job's.
+    lists each trial's options (after the command words) and folder. Never raises: a failing
+    job fails every trial of it with the same error; ``seconds`` is the whole job's.
     """
     start = time.perf_counter()
     first = Path(jobs[0].folder)
-    entries = [{"argv": list(job.argv[len(TRAIN_CRITIC):]), "folder": job.folder} for job in jobs]
+    entries = [{"argv": list(job.argv[len(runner.command):]), "folder": job.folder} for job in jobs]
     try:
         job_file = RunFolder(first.parent).write_json(f"batch-{first.name}.json", {"entries": entries})
     except (OSError, RunError) as problem:
         error = f"cannot write the batch job file: {problem}"
     else:
-        error = _run_oraclelab(["symbolic", "train-critics", "--job", str(job_file)])
+        error = _run_oraclelab([*runner.job_command, str(job_file)])
     seconds = time.perf_counter() - start
     return [_outcome(job.folder, error, seconds) for job in jobs]
 
 
-def run_chunk(jobs: tuple[TrialJob, ...]) -> list[dict]:
-    """One chunk of trials: a lone trial runs its own command, several run as one batch job."""
-    return [run_trial_command(jobs[0])] if len(jobs) == 1 else run_batch_command(jobs)
+def run_chunk(jobs: tuple[TrialJob, ...], runner: BatchRunner | None = None) -> list[dict]:
+    """One chunk of trials: several run as one batch job of ``runner``, otherwise each runs its own command."""
+    if runner is None or len(jobs) == 1:
+        return [run_trial_command(job) for job in jobs]
+    return run_batch_command(jobs, runner)
 
 
-def check_command(config: SweepConfig, source: str) -> None:
-    """Raise a one-line ``DataFileError`` unless the command and every option name exist."""
-    import typer
-
-    from oraclelab.cli import app
-
-    command = typer.main.get_command(app)
+def check_command(config: SweepConfig, source: str, root: Any) -> None:
+    """Raise a one-line ``DataFileError`` unless the command and every option name exist under
+    ``root`` (the click group of ``oraclelab``) and a ``batch`` > 1 has a registered runner."""
     words = [word for word in config.command if not word.startswith("-")]
-    path = []
+    command, path = root, []
     for word in words:
         if not hasattr(command, "commands"):
             break
@@ -206,6 +200,9 @@ def check_command(config: SweepConfig, source: str) -> None:
         for name in getattr(config, field):
             if f"--{name}" not in known:
                 raise DataFileError(f"{source}: field '{field}.{name}': 'oraclelab {' '.join(path)}' has no option --{name}.")
+    if config.batch > 1 and find_batch_runner(config.command) is None:
+        raise DataFileError(f"{source}: field 'batch': 'oraclelab {' '.join(path)}' cannot run trials in batches; "
+                            f"use batch: 1.")
 
 
 # --- storage and study ------------------------------------------------------------------
@@ -400,6 +397,10 @@ def run_trials(
     retries come back as WAITING trials.
     """
     optuna = _optuna()
+    runner = find_batch_runner(config.command) if config.batch > 1 else None
+    if config.batch > 1 and runner is None:
+        raise RunError(f"Study '{config.study}': 'oraclelab {' '.join(config.command)}' cannot run trials in batches "
+                       f"(batch {config.batch}); use batch: 1.")
     study = optuna.load_study(study_name=config.study, storage=storage)
     study_id = storage.get_study_id_from_name(config.study)
     ran = 0
@@ -416,7 +417,8 @@ def run_trials(
         with _heartbeat(storage, taken, config.heartbeat_interval):
             prepared = [_prepare(storage, config, out, trial_id) for trial_id in taken]
             chunks = [[prepared[i] for i in chunk]
-                      for chunk in chunk_trials([job.argv for _, job in prepared], config.batch)]
+                      for chunk in chunk_trials([job.argv for _, job in prepared], config.batch,
+                                                runner.per_model_options if runner else ())]
             pending = dict(enumerate(chunks))
 
             def finished(index: int, outcomes: list[dict]) -> None:
@@ -425,7 +427,8 @@ def run_trials(
                     progress.advance()
 
             try:
-                executor.map(run_chunk, [tuple(job for _, job in chunk) for chunk in chunks], on_done=finished)
+                executor.map(functools.partial(run_chunk, runner=runner), [tuple(job for _, job in chunk) for chunk in chunks],
+                             on_done=finished)
             except BaseException as stop:
                 for chunk in pending.values():
                     for trial, _ in chunk:

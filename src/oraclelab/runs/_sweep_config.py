@@ -12,23 +12,23 @@ A sweep.yaml looks like::
     n_trials: 20
     sampler: tpe                    # or random
     seed: 0
-    batch: 1                        # trials one process runs at once (> 1: symbolic train-critic only)
+    batch: 1                        # trials one process runs at once (> 1: commands that register batching)
 
 Option names are written without the leading dashes (``flip-prob`` means ``--flip-prob``);
 the sweep adds ``--out`` itself. A list value repeats the option (``classes: [2, 3]``), a true
-boolean is a bare flag and a false one is left out. With ``batch`` > 1 a worker trains the
-critics of up to ``batch`` trials whose options differ only in per-model options (learning
-rate, seed, ...) in one ``oraclelab symbolic train-critics --job`` process with stacked weights.
+boolean is a bare flag and a false one is left out. With ``batch`` > 1 a worker runs up to
+``batch`` trials whose options differ only in per-model options (learning rate, seed, ...)
+in one process; only commands that registered a ``BatchRunner`` (``runs._batching``, e.g.
+``symbolic train-critic``) allow it, which the sweep checks before it starts.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from oraclelab.errors import DataFileError
 from oraclelab.runs._run_folder import read_yaml
@@ -36,8 +36,6 @@ from oraclelab.runs._run_folder import read_yaml
 __all__ = ["SweepConfig", "FloatParam", "IntParam", "CategoricalParam", "Objective", "load_sweep_config", "parse_sweep_config"]
 
 OPTION_NAME = r"^[a-z][a-z0-9-]*$"
-#: the only command whose trials can run in batches (``batch`` > 1).
-TRAIN_CRITIC = ("symbolic", "train-critic")
 Scalar = Union[bool, int, float, str]
 
 
@@ -142,14 +140,6 @@ class SweepConfig(_Strict):
                 raise ValueError("'out' is set by the sweep (each trial writes DIR/trials/NNNN)")
         return value
 
-    @field_validator("batch")
-    @classmethod
-    def _check_batch(cls, value: int, info: ValidationInfo) -> int:
-        command = info.data.get("command")
-        if value > 1 and command is not None and command_words(command) != TRAIN_CRITIC:
-            raise ValueError(f"batch > 1 needs the command {' '.join(TRAIN_CRITIC)} (got {' '.join(command_words(command))!r})")
-        return value
-
     @model_validator(mode="after")
     def _check_overlap(self) -> "SweepConfig":
         both = sorted(set(self.options) & set(self.space))
@@ -181,11 +171,6 @@ class SweepConfig(_Strict):
 
 #: the fields a resumed sweep may change.
 CHANGEABLE = {"n_trials", "batch"}
-
-
-def command_words(command: list[str]) -> tuple[str, ...]:
-    """The command's leading words before its first option (``symbolic train-critic``)."""
-    return tuple(itertools.takewhile(lambda word: not word.startswith("-"), command))
 
 
 def _field_path(location: tuple) -> str:

@@ -35,8 +35,8 @@ _LAZY: dict[str, str] = {
     "CriticTrainingConfig": ".training._config",
     "train_critic": ".training._loop",
     "train_critic_batch": ".training._batched",
-    "load_critic": ".training._loop",
-    "load_critic_points": ".training._loop",
+    "load_critic": ".training._run_folder",
+    "load_critic_points": ".training._run_folder",
     "compare_classifiers": ".training._studies",
     "input_study": ".training._studies",
     # symbolic discovery: benchmark problems, user data, distillation to formulas

@@ -7,7 +7,7 @@ import torch
 
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.training._batched import batch_generator, draw_batches, train_critic_batch
-from oraclelab.symbolic.training._loop import build_setup
+from oraclelab.symbolic.training._loop import build_setup, train_critic
 from oraclelab.symbolic.training._config import CriticTrainingConfig
 from oraclelab.symbolic.critics import Critic, critic_loss
 
@@ -37,22 +37,37 @@ def reference_critic(configs: list[CriticTrainingConfig], k: int) -> Critic:
 
 def test_each_model_equals_a_single_critic_on_its_batches():
     configs = [CriticTrainingConfig(**{**SMALL, "max_epochs": EPOCHS, **model}) for model in MODELS]
-    summaries = train_critic_batch(configs)
-    assert [s["epochs"] for s in summaries] == [EPOCHS, EPOCHS, 10]
-    assert [s["stopped"] for s in summaries] == ["max_epochs"] * 3
-    for k, summary in enumerate(summaries):
+    results = train_critic_batch(configs)
+    assert [r.epochs for r in results] == [EPOCHS, EPOCHS, 10]
+    assert [r.stopped for r in results] == ["max_epochs"] * 3
+    assert [r.config for r in results] == configs
+    for k, result in enumerate(results):
         expected = reference_critic(configs, k).state_dict()
-        trained = summary["critic"].state_dict()
+        trained = result.critic().state_dict()
         assert trained.keys() == expected.keys()
         for name, tensor in expected.items():
             torch.testing.assert_close(trained[name], tensor, rtol=1e-5, atol=1e-5, msg=f"model {k} {name}")
-        assert 0.0 <= summary["heldout_accuracy"] <= 1.0
+        assert 0.0 <= result.heldout_accuracy <= 1.0
 
 
 def test_max_epochs_overrides_every_config():
-    summaries = train_critic_batch([{**SMALL, **model} for model in MODELS[:2]], max_epochs=5)
-    assert [s["epochs"] for s in summaries] == [5, 5]
-    assert summaries[0]["seconds"] == summaries[1]["seconds"] > 0
+    results = train_critic_batch([{**SMALL, **model} for model in MODELS[:2]], max_epochs=5)
+    assert [r.epochs for r in results] == [5, 5]
+    assert results[0].seconds == results[1].seconds > 0
+
+
+def test_a_batch_of_one_stops_and_sums_up_as_a_single_run():
+    """The same stop rule and summary: a target reached at the same row is reported the same
+    way (epochs to target, stop reason), and the summaries carry the same keys."""
+    config = {**SMALL, "critic": "stack", "target_accuracy": 0.8, "max_epochs": 300, "seed": 2}
+    batched, = train_critic_batch([config])
+    single = train_critic(config, show_progress=False)
+    assert batched.summary().keys() == single.summary().keys()
+    for result in (batched, single):
+        hit = next(row for row in result.rows if row["heldout_acc"] >= 0.8)
+        assert result.stopped == "target"
+        assert result.epochs_to_target == result.epochs == hit["epoch"]
+        assert result.seconds_to_target == hit["seconds"]
 
 
 @pytest.mark.parametrize(("change", "name"), [({"batch": 8}, "batch"), ({"critic": "stack"}, "critic"),

@@ -1,24 +1,47 @@
-"""Critic training: reaching a target, determinism, resume, outputs and bad input."""
+"""Critic training's functional core: reaching a target, determinism, checkpoints and resume,
+no disk unless asked, no global random state, and bad input."""
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 
-from oraclelab.errors import OracleLabError, ParameterError, RunError
-from oraclelab.symbolic.training._loop import accuracy, load_critic, train_critic
+from oraclelab.errors import FormulaError, OracleLabError, ParameterError, RunError
 from oraclelab.symbolic.training._config import CriticTrainingConfig
+from oraclelab.symbolic.training._loop import accuracy, train_critic
+from oraclelab.symbolic.training._result import CriticTrainingResult
 
 SMALL = {"points": "grid:-3:3:40", "heldout_size": 200, "eval_every": 10, "batch": 32}
+#: row entries that are clock readings (they differ between identical runs).
+CLOCKS = ("seconds", "wall_seconds", "cpu_seconds")
 
 
-def metrics(folder: Path) -> list[dict[str, str]]:
-    with open(folder / "metrics.csv", newline="") as handle:
-        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(handle)]
+def rows_without_clocks(result: CriticTrainingResult) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k not in CLOCKS} for row in result.rows]
+
+
+class MemoryCheckpoints:
+    """A Checkpoints store that keeps the last checkpoint in memory (every row is saved)."""
+
+    source = "memory"
+    every_seconds = 0.0
+
+    def __init__(self) -> None:
+        self.checkpoint: dict[str, Any] | None = None
+        self.saves = 0
+
+    def load(self) -> dict[str, Any] | None:
+        return self.checkpoint
+
+    def save(self, checkpoint: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        self.checkpoint = {**checkpoint, "critic": {k: v.clone() for k, v in checkpoint["critic"].items()}}
+        self.saves += 1
 
 
 def test_accuracy_counts_real_above_and_fake_at_or_below_threshold():
@@ -28,77 +51,83 @@ def test_accuracy_counts_real_above_and_fake_at_or_below_threshold():
     assert accuracy(real, fake, 0.6).item() == pytest.approx(3 / 6)
 
 
-def test_easy_task_reaches_the_target(tmp_path):
+def test_easy_task_reaches_the_target():
     config = {**SMALL, "critic": "set", "point_subset": 20, "target_accuracy": 0.9, "max_epochs": 400}
-    summary = train_critic(config, tmp_path / "run", show_progress=False, figures=False)
-    assert summary["stopped"] == "target"
-    assert summary["heldout_accuracy"] >= 0.9
-    assert summary["epochs_to_target"] == summary["epochs"] < 400
-    assert 0 < summary["seconds_to_target"] <= summary["wall_seconds"]
-    rows = metrics(tmp_path / "run")
-    assert float(rows[-1]["heldout_acc"]) >= 0.9 > max(float(r["heldout_acc"]) for r in rows[:-1])
+    result = train_critic(config, show_progress=False)
+    assert result.stopped == "target"
+    assert result.heldout_accuracy >= 0.9
+    assert result.epochs_to_target == result.epochs < 400
+    assert 0 < result.seconds_to_target <= result.wall_seconds
+    assert result.rows[-1]["heldout_acc"] >= 0.9 > max(row["heldout_acc"] for row in result.rows[:-1])
 
 
-def test_same_seed_gives_identical_metrics_and_another_seed_does_not(tmp_path):
+def test_the_result_is_frozen_plain_data_that_rebuilds_the_critic():
+    result = train_critic({**SMALL, "critic": "stack", "max_epochs": 10}, show_progress=False)
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign"):
+        result.stopped = "target"  # type: ignore[misc]
+    assert not any(isinstance(value, torch.nn.Module) for value in vars(result).values())
+    critic = result.critic()
+    for name, tensor in critic.state_dict().items():
+        torch.testing.assert_close(tensor, result.critic_state[name])
+    assert json.loads(json.dumps(dict(result.critic_config))) == dict(result.critic_config)
+    assert result.summary()["epochs"] == 10 and result.summary()["stopped"] == "max_epochs"
+
+
+def test_training_touches_no_disk(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    train_critic({**SMALL, "critic": "mlp", "max_epochs": 10}, show_progress=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_training_leaves_torchs_global_random_state_alone():
+    before = torch.random.get_rng_state()
+    train_critic({**SMALL, "critic": "embed", "max_epochs": 10}, show_progress=False)
+    assert torch.equal(torch.random.get_rng_state(), before)
+
+
+def test_same_seed_gives_identical_metrics_and_another_seed_does_not():
     config = {**SMALL, "critic": "stack", "max_epochs": 30, "seed": 3}
-    for name in ("a", "b"):
-        train_critic(config, tmp_path / name, show_progress=False, figures=False)
-    train_critic({**config, "seed": 4}, tmp_path / "c", show_progress=False, figures=False)
-    assert metrics(tmp_path / "a") == metrics(tmp_path / "b")
-    assert metrics(tmp_path / "a") != metrics(tmp_path / "c")
-    assert [r["epoch"] for r in metrics(tmp_path / "a")] == ["10", "20", "30"]
+    first, second = (train_critic(config, show_progress=False) for _ in range(2))
+    other = train_critic({**config, "seed": 4}, show_progress=False)
+    assert rows_without_clocks(first) == rows_without_clocks(second)
+    assert rows_without_clocks(first) != rows_without_clocks(other)
+    assert [row["epoch"] for row in first.rows] == [10, 20, 30]
 
 
 @pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
-def test_resume_continues_to_the_same_result_as_an_uninterrupted_run(tmp_path, loss):
+def test_resume_from_a_checkpoint_store_gives_the_uninterrupted_result(loss):
     config = {**SMALL, "critic": "mlp", "loss": loss, "max_epochs": 40, "seed": 1}
-    train_critic(config, tmp_path / "whole", show_progress=False, figures=False)
-    first = train_critic({**config, "max_epochs": 20}, tmp_path / "split", show_progress=False, figures=False)
-    assert first["epochs"] == 20
-    second = train_critic(config, tmp_path / "split", resume=True, show_progress=False, figures=False)
-    assert second["epochs"] == 40
-    assert metrics(tmp_path / "split") == metrics(tmp_path / "whole")
-    whole = load_critic(tmp_path / "whole").state_dict()
-    for name, tensor in load_critic(tmp_path / "split").state_dict().items():
-        torch.testing.assert_close(tensor, whole[name])
+    whole = train_critic(config, show_progress=False)
+    store = MemoryCheckpoints()
+    first = train_critic({**config, "max_epochs": 20}, checkpoints=store, show_progress=False)
+    assert first.epochs == 20 and store.saves >= 2
+    second = train_critic(config, checkpoints=store, show_progress=False)
+    assert second.epochs == 40
+    assert rows_without_clocks(second) == rows_without_clocks(whole)
+    for name, tensor in second.critic_state.items():
+        torch.testing.assert_close(tensor, whole.critic_state[name])
 
 
-def test_resume_refuses_a_changed_architecture(tmp_path):
+def test_resume_refuses_a_changed_architecture():
     config = {**SMALL, "critic": "mlp", "max_epochs": 10}
-    train_critic(config, tmp_path / "run", show_progress=False, figures=False)
-    with pytest.raises(RunError, match="'lr'"):
-        train_critic({**config, "lr": 0.1}, tmp_path / "run", resume=True, show_progress=False, figures=False)
-
-
-def test_finished_folder_is_not_overwritten_without_resume(tmp_path):
-    config = {**SMALL, "critic": "mlp", "max_epochs": 10}
-    train_critic(config, tmp_path / "run", show_progress=False, figures=False)
-    with pytest.raises(RunError, match="--resume"):
-        train_critic(config, tmp_path / "run", show_progress=False, figures=False)
-
-
-def test_run_folder_holds_every_output(tmp_path):
-    config = {**SMALL, "critic": "conv", "max_epochs": 20, "loss": "wgan-gp", "gp": 1.0}
-    summary = train_critic(config, tmp_path / "run", show_progress=False)
-    folder = tmp_path / "run"
-    for name in ("config.yaml", "metrics.csv", "critic.pt", "critic.json", "summary.json", "checkpoint.pt",
-                 "accuracy.png", "loss.png", "grad_norm.png", "examples.png"):
-        assert (folder / name).stat().st_size > 0, name
-    saved = json.loads((folder / "summary.json").read_text())
-    assert saved["heldout_accuracy"] == pytest.approx(summary["heldout_accuracy"])
-    assert set(saved) >= {"heldout_accuracy", "seconds_to_target", "epochs_to_target", "seconds"}
-    assert list(csv.DictReader(open(folder / "metrics.csv")))[0].keys() == {
-        "epoch", "seconds", "loss", "train_acc", "heldout_acc", "grad_norm"}
-    state = torch.load(folder / "critic.pt", weights_only=True)
-    assert set(state) == set(load_critic(folder).state_dict())
+    store = MemoryCheckpoints()
+    train_critic(config, checkpoints=store, show_progress=False)
+    with pytest.raises(RunError, match="memory: cannot resume with a different 'lr'"):
+        train_critic({**config, "lr": 0.1}, checkpoints=store, show_progress=False)
 
 
 def test_config_round_trips_and_rejects_bad_values():
     config = CriticTrainingConfig(critic="set", point_subset=10, critic_hyper={"width": 8})
     assert CriticTrainingConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
-    for bad in ({"target_accuracy": 0.0}, {"target_accuracy": 1.01}, {"critic": "cnn"}, {"loss": "hinge"},
-                {"batch": 0}, {"lr": -1.0}, {"point_subset": 5}, {"colour": "red"}, {"fakes_per_network": 0}):
-        with pytest.raises(ParameterError):
+    for bad, message in (({"target_accuracy": 0.0}, "'target_accuracy' parameter .* in \\(0, 1\\]"),
+                         ({"target_accuracy": 1.01}, "'target_accuracy' parameter .* in \\(0, 1\\]"),
+                         ({"critic": "cnn"}, "'critic' parameter .* one of 'mlp', 'stack'"),
+                         ({"loss": "hinge"}, "'loss' parameter .* one of 'bce', 'wgan-gp'"),
+                         ({"network_activation": "gelu"}, "'network_activation' parameter"),
+                         ({"batch": 0}, "'batch' parameter"), ({"lr": -1.0}, "'lr' parameter"),
+                         ({"point_subset": 5}, "needs the 'set' critic"), ({"colour": "red"}, "no parameter 'colour'"),
+                         ({"fakes_per_network": 0}, "'fakes_per_network' parameter")):
+        with pytest.raises(ParameterError, match=message):
             CriticTrainingConfig.from_dict(bad)
 
 
@@ -135,16 +164,18 @@ def test_training_fakes_share_networks_and_heldout_fakes_do_not():
     ({"points": "grid:-3:3"}, "points"),
     ({"library": "missing/F99.lib"}, "F99"),
     ({"library": "F11", "points": "grid:-3:3:10", "critic_hyper": {"depth": 2}}, "depth"),
+    ({"library": "general2d"}, "'points' parameter of train_critic .* 1 coordinates but its 'library' 'general2d'"),
 ])
-def test_bad_inputs_raise_oraclelab_errors(tmp_path, change, message):
+def test_bad_inputs_raise_oraclelab_errors(change, message):
     with pytest.raises(OracleLabError, match=message):
-        train_critic({**SMALL, **change}, tmp_path / "run", show_progress=False, figures=False)
+        train_critic({**SMALL, **change}, show_progress=False)
 
 
-def test_load_critic_points_gives_the_random_points_the_critic_trained_on(tmp_path):
-    from oraclelab.symbolic.training._loop import build_setup, load_critic_points
-
-    config = {**SMALL, "points": "normal:25", "critic": "mlp", "max_epochs": 5, "seed": 9}
-    train_critic(config, tmp_path / "run", show_progress=False, figures=False)
-    trained_on = build_setup(CriticTrainingConfig.from_dict(config)).sampler.points
-    torch.testing.assert_close(load_critic_points(tmp_path / "run"), trained_on)
+@pytest.mark.parametrize("template, what", [("N0*x0**(10**10**10)", "values"), ("log(x0 - 10)", "values"),
+                                            ("N0*sqrt(x0 + 3)", "input-gradients")])
+def test_a_template_with_non_finite_values_or_gradients_is_rejected_before_training(tmp_path, template, what):
+    """The point grid -3..3 holds x0 = -3, where sqrt's derivative is infinite; line 3 is the bad one."""
+    library = tmp_path / "bad.lib"
+    library.write_text(f"N0*x0\n# a comment\n{template}\n")
+    with pytest.raises(FormulaError, match=f"bad.lib:3:1: template .* non-finite {what} on the point set"):
+        train_critic({**SMALL, "library": str(library), "max_epochs": 1}, show_progress=False)

@@ -74,3 +74,11 @@ def test_input_study_trains_one_run_per_point_set(tmp_path):
         assert saved["heldout_accuracy"] == pytest.approx(row["heldout_accuracy"])
     configs = [(tmp_path / row["folder"] / "config.yaml").read_text() for row in rows]
     assert "grid:-3:3:30" in configs[0] and "normal:30" in configs[1]
+
+
+def test_an_unknown_classifier_name_is_a_parameter_error_naming_the_field_and_the_known_names():
+    from oraclelab.errors import ParameterError
+
+    points = parse_points("grid:-3:3:10")
+    with pytest.raises(ParameterError, match="'classifiers' parameter .* 'Perceptron'; known: MLPClassifier, KNeigh"):
+        compare_classifiers(FunctionLibrary.load("F11"), points, size=8, repeats=1, classifiers=("SVC", "Perceptron"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from typing import Any
 
@@ -12,19 +13,13 @@ from oraclelab._validation import check_choice, check_int_at_least
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.sampling._networks import default_uniform
 from oraclelab.symbolic.critics._base import Critic
-from oraclelab.symbolic.critics._conv import ConvCritic
-from oraclelab.symbolic.critics._embed import EmbedCritic
-from oraclelab.symbolic.critics._flat import FlatCritic
-from oraclelab.symbolic.critics._set import SetCritic
+from oraclelab.symbolic.critics._kinds import CRITIC_KINDS
 
-#: kind -> (class, defaults that differ from the class's own).
-CRITIC_KINDS: dict[str, tuple[type[Critic], dict[str, Any]]] = {
-    "mlp": (FlatCritic, {"use_gradients": False}),
-    "stack": (FlatCritic, {"use_gradients": True}),
-    "embed": (EmbedCritic, {}),
-    "conv": (ConvCritic, {}),
-    "set": (SetCritic, {}),
-}
+
+def critic_class(kind: str) -> tuple[type[Critic], dict[str, Any]]:
+    """The class of critic ``kind`` (a key of :data:`CRITIC_KINDS`) and its defaults that differ from the class's."""
+    name, overrides = CRITIC_KINDS[kind]
+    return getattr(importlib.import_module("oraclelab.symbolic.critics"), name), overrides
 
 
 def _defaults(cls: type[Critic]) -> dict[str, Any]:
@@ -45,7 +40,7 @@ def critic_config(kind: str, n_points: int, n_inputs: int, **hyper: Any) -> dict
     check_choice(kind, "critic", "build_critic", tuple(CRITIC_KINDS))
     check_int_at_least(n_points, "n_points", "build_critic", 1)
     check_int_at_least(n_inputs, "n_inputs", "build_critic", 1)
-    cls, overrides = CRITIC_KINDS[kind]
+    cls, overrides = critic_class(kind)
     defaults = {**_defaults(cls), **overrides}
     unknown = sorted(set(hyper) - set(defaults))
     if unknown:
@@ -71,13 +66,19 @@ def reset_parameters(module: nn.Module, generator: torch.Generator | None) -> No
 
 def critic_from_config(config: dict[str, Any], *, generator: torch.Generator | None = None,
                        device: torch.device | str = "cpu") -> Critic:
-    """Build the critic a :func:`critic_config` dict describes, on ``device``."""
+    """Build the critic a :func:`critic_config` dict describes, on ``device``.
+
+    ``generator`` draws the initial weights; without one the layers keep their own default
+    initialisation (for critics whose weights are loaded next). Either way torch's global
+    random state is left unchanged.
+    """
     try:
         config = critic_config(config["kind"], config["n_points"], config["n_inputs"], **config.get("hyper", {}))
     except (KeyError, TypeError) as error:
         raise ParameterError(f"A critic config needs 'kind', 'n_points', 'n_inputs' and 'hyper'; {error}.") from None
-    cls, _ = CRITIC_KINDS[config["kind"]]
-    critic = cls(config["n_points"], config["n_inputs"], **config["hyper"])
+    cls, _ = critic_class(config["kind"])
+    with torch.random.fork_rng(devices=[]):  # leaves torch's global random state as it was
+        critic = cls(config["n_points"], config["n_inputs"], **config["hyper"])
     if generator is not None:
         reset_parameters(critic, generator)
     critic.config = config
@@ -93,8 +94,9 @@ def build_critic(kind: str, n_points: int, n_inputs: int, *, generator: torch.Ge
     kind : ``"mlp"``, ``"stack"``, ``"embed"``, ``"conv"`` or ``"set"``.
     n_points : number of points P the critic sees (ignored by ``set``).
     n_inputs : input dimension d.
-    generator : draws the initial weights (PyTorch's default distribution); None uses
-        torch's global RNG as ``nn.Linear`` would.
+    generator : draws the initial weights (PyTorch's default distribution); None keeps the
+        layers' default initialisation, drawn from a copy of torch's global random state
+        (the global state itself is left unchanged).
     **hyper : architecture parameters of that kind (``width``, ``layers``, ...).
     """
     return critic_from_config(critic_config(kind, n_points, n_inputs, **hyper), generator=generator, device=device)

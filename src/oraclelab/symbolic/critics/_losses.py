@@ -7,9 +7,8 @@ import torch.nn.functional as F
 
 from oraclelab._validation import check_choice
 from oraclelab.symbolic.critics._base import Critic
+from oraclelab.symbolic.critics._kinds import LOSSES
 from oraclelab.symbolic.sampling._batch import FunctionBatch
-
-LOSSES = ("bce", "wgan-gp")
 
 
 def bce_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:

@@ -166,6 +166,17 @@ class FunctionLibrary:
             return cls.from_file(path, n_inputs=n_inputs)
         return cls.builtin(spec, n_inputs=n_inputs)
 
+    def check_finite(self, points: torch.Tensor, generator: torch.Generator, *, n_draws: int = 16) -> None:
+        """Raise ``FormulaError`` naming the template's file and line unless each template, for
+        ``n_draws`` coefficient draws from ``generator``, has finite values and input-gradients
+        at every point of ``points`` (P, d): a critic cannot learn from inf or nan."""
+        for template, compiled in zip(self.templates, self._compiled):
+            values, gradients = compiled.sample(n_draws, points, generator)
+            for what, tensor in (("values", values), ("input-gradients", gradients)):
+                if not bool(torch.isfinite(tensor).all()):
+                    raise FormulaError(f"{template.location()}: template {template.text!r} has non-finite {what} "
+                                       f"on the point set; change the template or the points.")
+
     def sample(self, n: int, points: torch.Tensor, generator: torch.Generator) -> LibrarySample:
         """Draw ``n`` random functions and evaluate them with their gradients.
 

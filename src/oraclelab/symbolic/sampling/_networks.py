@@ -23,6 +23,7 @@ from typing import Callable
 import torch
 
 from oraclelab._validation import check_choice, check_int_at_least
+from oraclelab.symbolic.sampling._activations import NETWORK_ACTIVATIONS
 
 #: writes activation(z) into ``out`` and returns activation'(z); both shaped like z.
 Activation = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -65,16 +66,8 @@ def _softplus(z: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
     return torch.sigmoid(z)
 
 
-#: name -> activation (see ``Activation``); names match ``torch.nn.functional``.
-ACTIVATIONS: dict[str, Activation] = {
-    "relu": _relu,
-    "tanh": _tanh,
-    "sigmoid": _sigmoid,
-    "elu": _elu,
-    "silu": _silu,
-    "softplus": _softplus,
-    "leaky_relu": _leaky_relu,
-}
+#: name -> activation (see ``Activation``): ``_<name>`` for each of :data:`NETWORK_ACTIVATIONS`.
+ACTIVATIONS: dict[str, Activation] = {name: globals()[f"_{name}"] for name in NETWORK_ACTIVATIONS}
 
 
 def default_uniform(shape: tuple[int, ...], fan_in: int, *, generator: torch.Generator | None,

@@ -1,12 +1,13 @@
 """Train K critics at once, one per hyper-parameter setting, with stacked weights.
 
-The configs share architecture and data settings and may differ in :data:`PER_MODEL_FIELDS`.
+The configs share architecture and data settings and may differ in ``PER_MODEL_FIELDS``.
 Each critic is built and calibrated from its own seed as :func:`train_critic` builds it;
 the K critics are stacked (``torch.func.stack_module_state``), scored by
 ``torch.func.functional_call`` under ``torch.vmap`` and updated by :class:`StackedAdam`.
 Each step draws ``n * batch`` real and fake functions in one call for the ``n`` models
 still training (:func:`draw_batches`), so every model sees its own fresh batch; a model
-stops (is masked from updates) at its target held-out accuracy or its budget."""
+stops (is masked from updates) by the same rule as a single run (``stop_reason``), and its
+result sums up the same way (``make_result``)."""
 
 from __future__ import annotations
 
@@ -20,15 +21,22 @@ import torch
 from torch.func import functional_call, stack_module_state
 
 from oraclelab.errors import ParameterError
-from oraclelab.symbolic.training._loop import CALIBRATION_SIZE, EVAL_CHUNK, as_config, training_points
-from oraclelab.symbolic.training._config import CriticTrainingConfig
-from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunctions, torch_generator
-from oraclelab.symbolic.critics import Critic, bce_loss, critic_config, critic_from_config
+from oraclelab.symbolic.critics import Critic, bce_loss, critic_from_config
 from oraclelab.symbolic.sampling._batch import FunctionBatch
+from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunctions, torch_generator
+from oraclelab.symbolic.training._config import PER_MODEL_FIELDS, CriticTrainingConfig
+from oraclelab.symbolic.training._loop import EVAL_CHUNK, as_config
+from oraclelab.symbolic.training._result import CriticTrainingResult, make_result, stop_reason
+from oraclelab.symbolic.training._setup import (
+    calibrate,
+    checked_library,
+    heldout_set,
+    new_critic,
+    new_sampler,
+    training_points,
+)
 
 OWNER = "train_critic_batch"
-#: config fields that may differ between the models of one batch.
-PER_MODEL_FIELDS = ("lr", "weight_decay", "seed", "target_accuracy", "max_epochs", "max_seconds")
 
 Tensors = dict[str, torch.Tensor]
 
@@ -86,7 +94,7 @@ class BatchSetup:
 
 
 def check_shared(configs: list[CriticTrainingConfig]) -> None:
-    """Raise ParameterError naming the first field outside :data:`PER_MODEL_FIELDS` that differs."""
+    """Raise ParameterError naming the first field outside ``PER_MODEL_FIELDS`` that differs."""
     first = configs[0]
     for number, config in enumerate(configs[1:], start=1):
         changed = first.differences(config, ignore=PER_MODEL_FIELDS)
@@ -130,35 +138,20 @@ def draw_batches(sampler: FunctionSampler, generator: torch.Generator, n_models:
     return (split(sampler.real(n_models * batch, generator)), split(sampler.fake(n_models * batch, generator)))
 
 
-def _calibrate(critic: Critic, config: CriticTrainingConfig, sampler: FunctionSampler) -> Critic:
-    """Set ``critic``'s input scale as :func:`build_setup` does for ``config`` (its own seed)."""
-    if config.calibrate:
-        calibration = sampler.labelled(CALIBRATION_SIZE, torch_generator(config.seed, "calibrate"))
-        sample = FunctionBatch.cat([calibration.real, calibration.fake])
-        critic.calibrate(sample.values, sample.gradients, sampler.points.to(sampler.device))
-    return critic
-
-
 def build_batch_setup(configs: list[CriticTrainingConfig], *, device: torch.device | str = "cpu") -> BatchSetup:
     """Build and stack the K critics, the sampler and the held-out set (the first config's)."""
-    from oraclelab.symbolic import FunctionLibrary
-
     first = configs[0]
-    points, library = _shared_points(configs), FunctionLibrary.load(first.library)
-    if points.shape[-1] != library.n_inputs:
-        raise ParameterError(f"The points {first.points!r} have {points.shape[-1]} coordinates but library "
-                             f"{first.library!r} takes {library.n_inputs} inputs.")
-    described = critic_config(first.critic, points.shape[0], points.shape[-1], **first.critic_hyper)
-    critics = [critic_from_config(described, generator=torch_generator(config.seed, "critic"), device=device)
-               for config in configs]
-    sampler = FunctionSampler(library, points, first.network, device=device, gradients=critics[0].use_gradients,
-                              fakes_per_network=first.fakes_per_network)
-    critics = [_calibrate(critic, config, sampler) for critic, config in zip(critics, configs)]
+    points = _shared_points(configs)
+    library = checked_library(first, points)
+    critics = [new_critic(config, points, device=device) for config in configs]
+    sampler = new_sampler(first, library, points, device=device, gradients=critics[0].use_gradients)
+    for critic, config in zip(critics, configs):
+        calibrate(critic, config, sampler)
     params, buffers = stack_module_state(critics)
     params = {name: p.detach().requires_grad_(True) for name, p in params.items()}
-    heldout = sampler.labelled(first.heldout_size // 2, torch_generator(first.seed, "heldout"))
     base = copy.deepcopy(critics[0]).to("meta")
-    return BatchSetup(configs, base, params, buffers, sampler, points.to(device), heldout, batch_generator(configs))
+    return BatchSetup(configs, base, params, buffers, sampler, points.to(device), heldout_set(first, sampler),
+                      batch_generator(configs))
 
 
 def stacked_scores(setup: BatchSetup, params: Tensors, buffers: Tensors, values: torch.Tensor,
@@ -206,47 +199,36 @@ def heldout_accuracies(setup: BatchSetup, index: torch.Tensor) -> list[float]:
     return (((scores(real) > 0).sum(1) + (scores(fake) <= 0).sum(1)) / (len(real) + len(fake))).tolist()
 
 
-def _stop_reason(config: CriticTrainingConfig, epoch: int, wall: float, heldout: float | None) -> str | None:
-    if heldout is not None and heldout >= config.target_accuracy:
-        return "target"
-    if epoch >= config.max_epochs:
-        return "max_epochs"
-    if config.max_seconds is not None and wall >= config.max_seconds:
-        return "max_seconds"
-    return None
-
-
-def run_batch(setup: BatchSetup) -> list[list[dict[str, Any]]]:
-    """Step until every model has stopped; returns each model's metrics rows
-    (``epoch``, ``seconds``, ``loss``, ``heldout_acc``, ``wall_seconds``, ``stopped``)."""
+def run_batch(setup: BatchSetup) -> list[tuple[list[dict[str, Any]], str]]:
+    """Step until every model has stopped; returns each model's metrics rows (``epoch``,
+    ``seconds``, ``loss``, ``heldout_acc``, ``wall_seconds``, ``cpu_seconds``) and why it stopped."""
     configs = setup.configs
     device = setup.points.device
     optimizer = StackedAdam(setup.params, torch.tensor([c.lr for c in configs], device=device),
                             torch.tensor([c.weight_decay for c in configs], device=device))
-    active = [True] * len(configs)
+    reasons: list[str | None] = [None] * len(configs)
     rows: list[list[dict[str, Any]]] = [[] for _ in configs]
-    epoch, seconds, wall_start = 0, 0.0, time.perf_counter()
-    while any(active):
-        index = [k for k, on in enumerate(active) if on]
-        mask = None if all(active) else torch.tensor(active, device=device)
-        train_start = time.perf_counter()
+    epoch, seconds, cpu_seconds, wall_start = 0, 0.0, 0.0, time.perf_counter()
+    while None in reasons:
+        index = [k for k, reason in enumerate(reasons) if reason is None]
+        mask = None if len(index) == len(configs) else torch.tensor([r is None for r in reasons], device=device)
+        train_start, cpu_start = time.perf_counter(), time.process_time()
         while True:
             losses = train_step(setup, optimizer, mask)
             epoch += 1
             wall = time.perf_counter() - wall_start
-            if (epoch % configs[0].eval_every == 0
-                    or any(_stop_reason(configs[k], epoch, wall, None) for k in index)):
+            if epoch % configs[0].eval_every == 0 or any(stop_reason(configs[k], epoch, wall, None) for k in index):
                 break
         losses = losses.tolist()  # synchronises the device
         seconds += time.perf_counter() - train_start
+        cpu_seconds += time.process_time() - cpu_start
         heldout = heldout_accuracies(setup, torch.tensor(index, device=device))
         wall = time.perf_counter() - wall_start
         for position, k in enumerate(index):
-            reason = _stop_reason(configs[k], epoch, wall, heldout[position])
             rows[k].append({"epoch": epoch, "seconds": seconds, "loss": losses[position],
-                            "heldout_acc": heldout[position], "wall_seconds": wall, "stopped": reason})
-            active[k] = reason is None
-    return rows
+                            "heldout_acc": heldout[position], "wall_seconds": wall, "cpu_seconds": cpu_seconds})
+            reasons[k] = stop_reason(configs[k], epoch, wall, heldout[position])
+    return list(zip(rows, reasons))
 
 
 def unstacked_critic(setup: BatchSetup, k: int) -> Critic:
@@ -256,42 +238,22 @@ def unstacked_critic(setup: BatchSetup, k: int) -> Critic:
     return critic
 
 
-def _summary(setup: BatchSetup, k: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    config = setup.configs[k]
-    hit = next((row for row in rows if row["heldout_acc"] >= config.target_accuracy), None)
-    return {
-        "heldout_accuracy": rows[-1]["heldout_acc"],
-        "best_heldout_accuracy": max(row["heldout_acc"] for row in rows),
-        "target_accuracy": config.target_accuracy,
-        "seconds_to_target": hit["seconds"] if hit else None,
-        "wall_seconds_to_target": hit["wall_seconds"] if hit else None,
-        "epochs_to_target": hit["epoch"] if hit else None,
-        "seconds": rows[-1]["seconds"],
-        "wall_seconds": rows[-1]["wall_seconds"],
-        "epochs": rows[-1]["epoch"],
-        "stopped": rows[-1]["stopped"],
-        "lr": config.lr, "weight_decay": config.weight_decay, "seed": config.seed, "critic": unstacked_critic(setup, k),
-        "rows": rows,
-    }
-
-
 def train_critic_batch(configs: list[CriticTrainingConfig | Mapping[str, Any]], *,
-                       device: torch.device | str = "cpu", max_epochs: int | None = None) -> list[dict[str, Any]]:
-    """Train one critic per config at once, with stacked weights on one device.
+                       device: torch.device | str = "cpu", max_epochs: int | None = None) -> list[CriticTrainingResult]:
+    """Train one critic per config at once, with stacked weights on one device; touches no disk.
 
     Parameters
     ----------
     configs : K :class:`CriticTrainingConfig` objects or mappings of their fields, equal
-        except in :data:`PER_MODEL_FIELDS`; ``loss`` must be ``"bce"``.
+        except in ``PER_MODEL_FIELDS``; ``loss`` must be ``"bce"``.
     device : where the critics train; data is drawn on the CPU.
     max_epochs : when given, replaces every config's ``max_epochs``.
 
     Returns
     -------
-    One summary per config: ``heldout_accuracy`` (on the first config's held-out set),
-    ``epochs_to_target``, ``seconds_to_target`` (the batch's training wall clock, held-out
-    evaluation excluded), ``epochs``, ``stopped``, ..., ``critic``, the trained Critic, and
-    ``rows``, its metrics rows (see :func:`run_batch`).
+    One :class:`CriticTrainingResult` per config. Held-out accuracy is measured on the
+    first config's held-out set; ``seconds`` is the batch's training clock (held-out
+    evaluation excluded), shared by all K critics.
     """
     configs = [as_config(config) for config in configs]
     if max_epochs is not None:
@@ -300,4 +262,5 @@ def train_critic_batch(configs: list[CriticTrainingConfig | Mapping[str, Any]], 
         raise ParameterError(f"The 'configs' parameter of {OWNER} must hold at least one config. Got none.")
     check_shared(configs)
     setup = build_batch_setup(configs, device=device)
-    return [_summary(setup, k, rows) for k, rows in enumerate(run_batch(setup))]
+    return [make_result(config, rows, reason, 0.0, unstacked_critic(setup, k))
+            for k, (config, (rows, reason)) in enumerate(zip(configs, run_batch(setup)))]

@@ -1,17 +1,17 @@
-"""Checkpoints of critic training: state_dicts, generator state and progress, written
-atomically with ``torch.save`` and read back with ``torch.load(weights_only=True)``."""
+"""Checkpoints of critic training: state_dicts, generator state and progress as one plain
+dict, and where they go (a :class:`Checkpoints` store; the run folder's writes ``checkpoint.pt``
+atomically with ``torch.save`` and reads it back with ``torch.load(weights_only=True)``)."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 
 from oraclelab.errors import RunError
-from oraclelab.runs import atomic_write_bytes
 
 CHECKPOINT_NAME = "checkpoint.pt"
 
@@ -39,22 +39,44 @@ class TrainingProgress:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
-def save_checkpoint(path: Path, *, config: dict, critic: torch.nn.Module, optimizer: torch.optim.Optimizer,
-                    generator: torch.Generator, progress: TrainingProgress) -> Path:
-    """Write everything needed to continue the run exactly, atomically."""
-    buffer = io.BytesIO()
-    torch.save({
+class Checkpoints(Protocol):
+    """Where a training run keeps its checkpoints; ``train_critic`` calls it, the caller picks it.
+
+    ``source`` names it in messages; ``every_seconds`` is the wall-clock time between two
+    saves at metrics rows (the last row is always saved).
+    """
+
+    source: str
+    every_seconds: float
+
+    def load(self) -> dict[str, Any] | None:
+        """The checkpoint to continue from, or None to start afresh."""
+
+    def save(self, checkpoint: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        """Keep ``checkpoint`` (from :func:`checkpoint_state`) and the metrics ``rows`` so far."""
+
+
+def checkpoint_state(*, config: dict, critic: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                     generator: torch.Generator, progress: TrainingProgress) -> dict[str, Any]:
+    """Everything needed to continue the run exactly, as tensors and plain data."""
+    return {
         "config": config,
         "critic": critic.state_dict(),
         "optimizer": optimizer.state_dict(),
         "generator": generator.get_state(),
         "progress": asdict(progress),
-    }, buffer)
-    return atomic_write_bytes(path, buffer.getvalue())
+    }
+
+
+def checkpoint_bytes(checkpoint: dict[str, Any]) -> bytes:
+    """``checkpoint`` serialised by ``torch.save``."""
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    return buffer.getvalue()
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
-    """Read a checkpoint written by :func:`save_checkpoint` (tensors and plain data only)."""
+    """Read a checkpoint written from :func:`checkpoint_bytes` (tensors and plain data only)."""
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:

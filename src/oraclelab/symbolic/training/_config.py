@@ -1,18 +1,23 @@
-"""The validated configuration of one critic-training run (round-trips through YAML/JSON)."""
+"""The validated configuration of one critic-training run (round-trips through YAML/JSON).
+
+torch-free: the command line builds its options from the fields (``option``) at start-up.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Mapping
+from typing import TYPE_CHECKING, ClassVar, Mapping
 
-from oraclelab._config import DictConfig
-from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab._config import DictConfig, option
+from oraclelab._validation import check_int_at_least, check_positive
 from oraclelab.errors import ParameterError
-from oraclelab.symbolic.sampling._networks import ACTIVATIONS, RandomNetworkConfig
+from oraclelab.symbolic.critics._kinds import CRITIC_KINDS, LOSSES
+from oraclelab.symbolic.sampling._activations import NETWORK_ACTIVATIONS
+
+if TYPE_CHECKING:
+    from oraclelab.symbolic.sampling._networks import RandomNetworkConfig
 
 OWNER = "train_critic"
-CRITIC_NAMES = ("mlp", "stack", "embed", "conv", "set")
-LOSS_NAMES = ("bce", "wgan-gp")
 #: Adam learning rate per critic kind when none is given: the fastest to 0.99 held-out
 #: accuracy on F11 (grid:-3:3:700, median over seeds 0-4) of the rates tried: 2e-3 and
 #: 5e-3 for every kind, 1e-2 also for stack, embed and conv; benchmarks/bench_critics.py
@@ -20,6 +25,8 @@ LOSS_NAMES = ("bce", "wgan-gp")
 DEFAULT_LR = {"mlp": 2e-3, "stack": 2e-3, "embed": 1e-2, "conv": 5e-3, "set": 5e-3}
 #: fields that may change when a run is resumed (budgets and stopping rules).
 RESUMABLE_FIELDS = ("target_accuracy", "max_epochs", "max_seconds")
+#: fields that may differ between the critics trained together by ``train_critic_batch``.
+PER_MODEL_FIELDS = ("lr", "weight_decay", "seed", "target_accuracy", "max_epochs", "max_seconds")
 
 
 @dataclass(frozen=True)
@@ -43,33 +50,35 @@ class CriticTrainingConfig(DictConfig):
     """
 
     OWNER: ClassVar[str] = OWNER
-    library: str = "F11"
-    points: str = "grid:-3:3:700"
-    critic: str = "mlp"
+    library: str = option("F11", help="Built-in library name or .lib file.")
+    points: str = option("grid:-3:3:700", help="Point set: grid:LO:HI:N, normal:N, clipped-normal:STD:LO:HI:N, file:PATH.")
+    critic: str = option("mlp", help="Critic architecture.", choices=tuple(CRITIC_KINDS))
     critic_hyper: dict = field(default_factory=dict)
-    loss: str = "bce"
-    gp: float = 10.0
-    network_depth: int = 2
-    network_width: int = 32
-    network_activation: str = "relu"
-    network_latent_width: int = 3
-    fakes_per_network: int = 16
-    calibrate: bool = True
-    batch: int = 64
-    point_subset: int | None = None
-    lr: float | None = None
-    weight_decay: float = 0.0
-    target_accuracy: float = 0.99
-    max_epochs: int = 10_000
-    max_seconds: float | None = None
-    eval_every: int = 5
-    heldout_size: int = 1000
-    seed: int = 0
+    loss: str = option("bce", choices=LOSSES, help="bce, or wgan-gp (accuracy then thresholds at the midpoint of "
+                                                   "mean real and fake scores).")
+    gp: float = option(10.0, help="Gradient-penalty weight (wgan-gp).")
+    network_depth: int = option(2, flag="--net-depth", help="Hidden layers of the random networks (symrep SRNet: 2).")
+    network_width: int = option(32, flag="--net-width", help="Hidden width of the random networks (symrep SRNet: 32).")
+    network_activation: str = option("relu", flag="--net-activation", choices=NETWORK_ACTIVATIONS,
+                                     help="Hidden activation of the random networks.")
+    network_latent_width: int = option(3, flag="--net-latent-width",
+                                       help="Latent units per random network (symrep SRNet: 3).")
+    fakes_per_network: int = option(16, help="Training fakes taken from each random network (same law as one unit of "
+                                             "a network_latent_width network, cheaper; held-out fakes use whole networks).")
+    calibrate: bool = option(True, help="Scale the critic's inputs by their spread on a separate sample first.")
+    batch: int = option(64, help="Real and fake functions per step (each).")
+    point_subset: int | None = option(None, help="set critic: random points per step.")
+    lr: float | None = option(None, help="Adam learning rate (default: the critic kind's tuned rate, see the README).")
+    weight_decay: float = option(0.0, help="Adam weight decay.")
+    target_accuracy: float = option(0.99, help="Stop at this held-out accuracy, in (0, 1].")
+    max_epochs: int = option(10_000, help="Step budget (one epoch = one step on fresh functions).")
+    max_seconds: float | None = option(None, help="Wall-clock budget in seconds.")
+    eval_every: int = option(5, help="Steps between held-out evaluations (excluded from the training clock).")
+    heldout_size: int = option(1000, help="Held-out functions (half real, half fake).")
+    seed: int = option(0, help="Seed of every random stream.")
 
     def __post_init__(self) -> None:
-        check_choice(self.critic, "critic", OWNER, CRITIC_NAMES)
-        check_choice(self.loss, "loss", OWNER, LOSS_NAMES)
-        check_choice(self.network_activation, "network_activation", OWNER, tuple(ACTIVATIONS))
+        self.check_choices()
         for name in ("network_width", "network_latent_width", "fakes_per_network", "batch", "max_epochs", "eval_every"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.network_depth, "network_depth", OWNER, 0)
@@ -98,6 +107,8 @@ class CriticTrainingConfig(DictConfig):
     @property
     def network(self) -> RandomNetworkConfig:
         """The random-network ("fake") architecture."""
+        from oraclelab.symbolic.sampling._networks import RandomNetworkConfig
+
         return RandomNetworkConfig(self.network_depth, self.network_width, self.network_activation,
                                    self.network_latent_width)
 

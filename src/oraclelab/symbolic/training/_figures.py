@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
 
 from oraclelab.runs import RunFolder, pyplot, save_figure
-from oraclelab.symbolic.sampling._functions import LabelledFunctions
+from oraclelab.symbolic.sampling._functions import LabelledFunctions, torch_generator
+from oraclelab.symbolic.training._result import CriticTrainingResult
+from oraclelab.symbolic.training._setup import checked_library, new_sampler, training_points
+
+#: example functions of each kind in examples.png.
+N_EXAMPLES = 5
 
 
 def moving_average(values: Sequence[float], window: int) -> np.ndarray:
@@ -37,13 +42,21 @@ def _curves(run: RunFolder, name: str, epochs: np.ndarray, series: dict[str, Seq
     save_figure(figure, run.file(name))
 
 
-def _examples(run: RunFolder, points: torch.Tensor, heldout: LabelledFunctions, n: int = 5) -> None:
+def _example_functions(result: CriticTrainingResult) -> tuple[torch.Tensor, LabelledFunctions]:
+    """The run's points (P, d) and a few real and fake functions on them (the seed's "examples" stream)."""
+    config = result.config
+    points = training_points(config.points, config.seed)
+    sampler = new_sampler(config, checked_library(config, points), points, device="cpu", gradients=False)
+    return points, sampler.labelled(N_EXAMPLES, torch_generator(config.seed, "examples"))
+
+
+def _examples(run: RunFolder, points: torch.Tensor, examples: LabelledFunctions) -> None:
     plt = pyplot()
     x = points[:, 0].cpu().numpy()
     order = np.argsort(x)
     figure, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
-    for axis, (title, batch) in zip(axes, (("real (library)", heldout.real), ("fake (random networks)", heldout.fake))):
-        values = batch.values[:n].cpu().numpy()
+    for axis, (title, batch) in zip(axes, (("real (library)", examples.real), ("fake (random networks)", examples.fake))):
+        values = batch.values.cpu().numpy()
         for row in values:
             axis.plot(x[order], row[order], lw=1)
         axis.set_title(title)
@@ -53,12 +66,12 @@ def _examples(run: RunFolder, points: torch.Tensor, heldout: LabelledFunctions, 
     save_figure(figure, run.file("examples.png"))
 
 
-def write_training_figures(run: RunFolder, rows: list[dict[str, Any]], points: torch.Tensor,
-                           heldout: LabelledFunctions) -> None:
+def write_training_figures(run: RunFolder, result: CriticTrainingResult) -> None:
     """``accuracy.png``, ``loss.png``, ``grad_norm.png`` and ``examples.png`` in the run folder."""
+    rows = result.rows
     epochs = np.array([row["epoch"] for row in rows])
     column = lambda key: [row[key] for row in rows]  # noqa: E731
     _curves(run, "accuracy.png", epochs, {"train": column("train_acc"), "held-out": column("heldout_acc")}, "accuracy")
     _curves(run, "loss.png", epochs, {"loss": column("loss")}, "loss")
     _curves(run, "grad_norm.png", epochs, {"gradient norm": column("grad_norm")}, "gradient norm", log=True)
-    _examples(run, points, heldout)
+    _examples(run, *_example_functions(result))

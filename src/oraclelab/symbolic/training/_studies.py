@@ -13,9 +13,11 @@ import numpy as np
 import torch
 
 from oraclelab._validation import check_int_at_least
+from oraclelab.errors import ParameterError
 from oraclelab.runs import RunFolder, progress_bar, stream_seed
 from oraclelab.symbolic.sampling._networks import RandomNetworkConfig
-from oraclelab.symbolic.training._loop import accuracy, score, train_critic
+from oraclelab.symbolic.training._loop import accuracy, score
+from oraclelab.symbolic.training._run_folder import train_critic_run
 from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunctions, torch_generator
 from oraclelab.symbolic.critics import build_critic, critic_loss
 from oraclelab.symbolic.sampling._batch import FunctionBatch
@@ -98,8 +100,13 @@ def compare_classifiers(library, points: torch.Tensor, *, size: int = 1000, repe
 
     check_int_at_least(size, "size", "compare_classifiers", 4)
     check_int_at_least(repeats, "repeats", "compare_classifiers", 1)
+    known = list(sklearn_classifiers(0))
+    names = known if classifiers is None else list(classifiers)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ParameterError(f"The 'classifiers' parameter of compare_classifiers names an unknown classifier "
+                             f"{unknown[0]!r}; known: {', '.join(known)}.")
     sampler = FunctionSampler(library, points, network)
-    names = list(sklearn_classifiers(0)) if classifiers is None else list(classifiers)
     accuracies: dict[str, list[float]] = {critic_name(critic): [], **{name: [] for name in names}}
     with progress_bar("compare classifiers", repeats * (len(names) + 1), enabled=show_progress) as bar:
         for repeat in range(repeats):
@@ -165,11 +172,10 @@ def input_study(base: dict[str, Any], specs: dict[str, str], out_dir: str | Path
     rows = []
     for number, (label, spec) in enumerate(specs.items()):
         run_dir = Path(out_dir) / f"run-{number}"
-        summary = train_critic({**base, "points": spec}, run_dir, resume=resume, device=device, figures=False)
+        result = train_critic_run({**base, "points": spec}, run_dir, resume=resume, device=device, figures=False)
         rows.append({"points": label, "spec": spec, "folder": run_dir.name,
-                     "seconds_to_target": summary["seconds_to_target"],
-                     "epochs_to_target": summary["epochs_to_target"],
-                     "heldout_accuracy": summary["heldout_accuracy"], "seconds": summary["seconds"]})
+                     "seconds_to_target": result.seconds_to_target, "epochs_to_target": result.epochs_to_target,
+                     "heldout_accuracy": result.heldout_accuracy, "seconds": result.seconds})
         logger.info("input study %s: %s", label, rows[-1])
     return rows
 

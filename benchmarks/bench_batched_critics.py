@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from bench_critics import keep_freed_memory
 
@@ -50,21 +48,19 @@ def configs(models: int, epochs: int) -> list[dict]:
 
 def one_at_a_time(settings: list[dict], device: str) -> tuple[float, float, list[dict]]:
     """(wall seconds, training seconds, summaries) of ``train_critic`` run once per config."""
-    from oraclelab.symbolic.training._loop import train_critic
+    from oraclelab.symbolic.training import train_critic
 
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        summaries = [train_critic(config, Path(folder) / f"run{k}", device=device, show_progress=False,
-                                  figures=False) for k, config in enumerate(settings)]
+    summaries = [train_critic(config, device=device, show_progress=False).summary() for config in settings]
     return time.perf_counter() - start, sum(s["seconds"] for s in summaries), summaries
 
 
 def batched(settings: list[dict], device: str) -> tuple[float, float, list[dict]]:
     """(wall seconds, training seconds, summaries) of one ``train_critic_batch`` call."""
-    from oraclelab.symbolic.training._batched import train_critic_batch
+    from oraclelab.symbolic.training import train_critic_batch
 
     start = time.perf_counter()
-    summaries = train_critic_batch(settings, device=device)
+    summaries = [result.summary() for result in train_critic_batch(settings, device=device)]
     return time.perf_counter() - start, summaries[0]["seconds"], summaries
 
 

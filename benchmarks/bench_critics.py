@@ -30,9 +30,7 @@ import os
 import ctypes
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 SEED_SECONDS = {"mlp": 86.0, "stack": 8.0, "embed": 11.0, "conv": 14.0}
 #: wall-clock budget per run (seconds).
@@ -62,10 +60,9 @@ def keep_freed_memory() -> None:
 
 
 def run(config: dict) -> dict:
-    from oraclelab.symbolic.training._loop import train_critic
+    from oraclelab.symbolic.training import train_critic
 
-    with tempfile.TemporaryDirectory() as folder:
-        return train_critic(config, Path(folder) / "run", show_progress=False, figures=False)
+    return train_critic(config, show_progress=False).summary()
 
 
 def fmt(value: float | None, digits: int = 2) -> str:

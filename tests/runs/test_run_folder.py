@@ -15,7 +15,7 @@ def test_atomic_write_keeps_the_old_file_when_the_writer_fails(tmp_path):
         handle.write(b"partial")
         raise RuntimeError("disk on fire")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk on fire"):
         atomic_write_with(target, broken)
     assert target.read_bytes() == b"old"
     assert list(tmp_path.iterdir()) == [target]

@@ -152,7 +152,7 @@ class _Interrupted(Executor):
     """An executor interrupted before any task finishes."""
 
     def map(self, fn, items, on_done=None):
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt("stand-in for Ctrl-C")
 
 
 def test_an_interrupt_fails_every_trial_of_the_chunk(write_critic_sweep, tmp_path, train_critic_runner):
@@ -160,7 +160,7 @@ def test_an_interrupt_fails_every_trial_of_the_chunk(write_critic_sweep, tmp_pat
     storage = open_storage(f"sqlite:///{tmp_path / 'study.db'}", heartbeat_interval=config.heartbeat_interval,
                            grace_period=config.grace_period)
     study = open_sweep(storage, config, tmp_path, resume=False)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match="stand-in for Ctrl-C"):
         run_trials(storage, config, tmp_path, _Interrupted())
     trials = study.get_trials()
     assert [t.state.name for t in trials] == ["FAIL"] * 3 + ["WAITING"] * 3

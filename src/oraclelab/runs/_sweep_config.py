@@ -43,7 +43,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FloatParam(_Strict):
+class _Range(_Strict):
+    """A search range [low, high]; subclasses declare the bounds' type."""
+
+    @model_validator(mode="after")
+    def _check_order(self) -> "_Range":
+        if not self.low < self.high:  # type: ignore[attr-defined]
+            raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")  # type: ignore[attr-defined]
+        return self
+
+
+class FloatParam(_Range):
     """A float in [low, high], sampled on a log scale when ``log``."""
 
     type: Literal["float"]
@@ -52,9 +62,7 @@ class FloatParam(_Strict):
     log: bool = False
 
     @model_validator(mode="after")
-    def _check_range(self) -> "FloatParam":
-        if not self.low < self.high:
-            raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")
+    def _check_log(self) -> "FloatParam":
         if self.log and self.low <= 0:
             raise ValueError(f"a log-scaled range needs low > 0 (got {self.low})")
         return self
@@ -63,19 +71,13 @@ class FloatParam(_Strict):
         return trial.suggest_float(name, self.low, self.high, log=self.log)
 
 
-class IntParam(_Strict):
+class IntParam(_Range):
     """An integer in [low, high] on a grid of ``step``."""
 
     type: Literal["int"]
     low: int
     high: int
     step: int = Field(1, ge=1)
-
-    @model_validator(mode="after")
-    def _check_range(self) -> "IntParam":
-        if not self.low < self.high:
-            raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")
-        return self
 
     def suggest(self, trial: Any, name: str) -> int:
         return trial.suggest_int(name, self.low, self.high, step=self.step)

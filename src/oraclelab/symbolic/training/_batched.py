@@ -27,14 +27,8 @@ from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunc
 from oraclelab.symbolic.training._config import PER_MODEL_FIELDS, CriticTrainingConfig
 from oraclelab.symbolic.training._loop import EVAL_CHUNK, as_config
 from oraclelab.symbolic.training._result import CriticTrainingResult, make_result, stop_reason
-from oraclelab.symbolic.training._setup import (
-    calibrate,
-    checked_library,
-    heldout_set,
-    new_critic,
-    new_sampler,
-    training_points,
-)
+from oraclelab.symbolic.training._setup import (calibrate, checked_library, heldout_set, new_critic, new_sampler,
+                                                training_points)
 
 OWNER = "train_critic_batch"
 

@@ -23,14 +23,8 @@ from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunc
 from oraclelab.symbolic.training._checkpoint import Checkpoints, TrainingProgress, checkpoint_state, restore
 from oraclelab.symbolic.training._config import RESUMABLE_FIELDS, CriticTrainingConfig
 from oraclelab.symbolic.training._result import CriticTrainingResult, make_result, stop_reason
-from oraclelab.symbolic.training._setup import (
-    calibrate,
-    checked_library,
-    heldout_set,
-    new_critic,
-    new_sampler,
-    training_points,
-)
+from oraclelab.symbolic.training._setup import (calibrate, checked_library, heldout_set, new_critic, new_sampler,
+                                                training_points)
 
 logger = logging.getLogger(__name__)
 

@@ -166,3 +166,39 @@ def test_the_same_seed_gives_the_same_result():
     assert first.streams == second.streams
     for name, tensor in first.model_state.items():
         assert torch.equal(tensor, second.model_state[name]), name
+
+
+class _Stop(Exception):
+    """Stands in for a kill right after a checkpoint was written."""
+
+
+@pytest.mark.slow
+def test_a_run_stopped_after_a_checkpoint_and_resumed_equals_an_uninterrupted_one(tmp_path):
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic.discovery import FolderCheckpoint, discover, write_discovery
+
+    config = DiscoveryConfig(**{**TINY, "epochs": 6}, seed=2)
+    run = RunFolder(tmp_path / "stopped")
+    first = FolderCheckpoint(run, resume=False)
+
+    def save_then_stop(checkpoint, rows):
+        FolderCheckpoint.save(first, checkpoint, rows)
+        raise _Stop("stopped after a checkpoint")
+
+    first.save = save_then_stop
+    with pytest.raises(_Stop, match="stopped after a checkpoint"):
+        discover(config, checkpoint=first)
+    assert len((run.path / "metrics.csv").read_text().splitlines()) == 2  # header and epoch 2
+    resumed = discover(config, checkpoint=FolderCheckpoint(run, resume=True))
+    whole = discover(config)
+    assert [row["epoch"] for row in resumed.rows] == [2, 4, 6]  # no row twice
+    for key in ("train_loss", "val_loss"):
+        assert [row[key] for row in resumed.rows] == [row[key] for row in whole.rows]
+    for name, tensor in whole.model_state.items():
+        assert torch.equal(tensor, resumed.model_state[name]), name
+    summary = write_discovery(run, resumed)
+    expected = whole.summary()
+    for key in ("formula", "latent_formulas", "outer_formula", "val_loss", "min_corr", "epochs"):
+        assert summary[key] == expected[key], key
+    assert json.loads((run.path / "summary.json").read_text())["formula"] == expected["formula"]
+    assert len((run.path / "metrics.csv").read_text().splitlines()) == 4

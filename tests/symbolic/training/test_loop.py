@@ -179,3 +179,12 @@ def test_a_template_with_non_finite_values_or_gradients_is_rejected_before_train
     library.write_text(f"N0*x0\n# a comment\n{template}\n")
     with pytest.raises(FormulaError, match=f"bad.lib:3:1: template .* non-finite {what} on the point set"):
         train_critic({**SMALL, "library": str(library), "max_epochs": 1}, show_progress=False)
+
+
+def test_an_unknown_device_is_a_parameter_error_naming_the_parameter():
+    from oraclelab.symbolic.training._batched import train_critic_batch
+
+    with pytest.raises(ParameterError, match="'device' parameter of train_critic must be a torch device .* 'nope'"):
+        train_critic({**SMALL, "max_epochs": 1}, device="nope", show_progress=False)
+    with pytest.raises(ParameterError, match="'device' parameter of train_critic_batch .* 'nope'"):
+        train_critic_batch([{**SMALL, "max_epochs": 1}], device="nope")

@@ -27,8 +27,8 @@ from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunc
 from oraclelab.symbolic.training._config import PER_MODEL_FIELDS, CriticTrainingConfig
 from oraclelab.symbolic.training._loop import EVAL_CHUNK, as_config
 from oraclelab.symbolic.training._result import CriticTrainingResult, make_result, stop_reason
-from oraclelab.symbolic.training._setup import (calibrate, checked_library, heldout_set, new_critic, new_sampler,
-                                                training_points)
+from oraclelab.symbolic.training._setup import (calibrate, checked_device, checked_library, heldout_set, new_critic,
+                                                new_sampler, training_points)
 
 OWNER = "train_critic_batch"
 
@@ -255,6 +255,6 @@ def train_critic_batch(configs: list[CriticTrainingConfig | Mapping[str, Any]], 
     if not configs:
         raise ParameterError(f"The 'configs' parameter of {OWNER} must hold at least one config. Got none.")
     check_shared(configs)
-    setup = build_batch_setup(configs, device=device)
+    setup = build_batch_setup(configs, device=checked_device(device, OWNER))
     return [make_result(config, rows, reason, 0.0, unstacked_critic(setup, k))
             for k, (config, (rows, reason)) in enumerate(zip(configs, run_batch(setup)))]

@@ -23,8 +23,8 @@ from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunc
 from oraclelab.symbolic.training._checkpoint import Checkpoints, TrainingProgress, checkpoint_state, restore
 from oraclelab.symbolic.training._config import RESUMABLE_FIELDS, CriticTrainingConfig
 from oraclelab.symbolic.training._result import CriticTrainingResult, make_result, stop_reason
-from oraclelab.symbolic.training._setup import (calibrate, checked_library, heldout_set, new_critic, new_sampler,
-                                                training_points)
+from oraclelab.symbolic.training._setup import (calibrate, checked_device, checked_library, heldout_set, new_critic,
+                                                new_sampler, training_points)
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +210,7 @@ def train_critic(config: CriticTrainingConfig | Mapping[str, Any], *, device: to
         nothing else), giving the same metrics as an uninterrupted run.
     """
     config = as_config(config)
-    setup = build_setup(config, device=device)
+    setup = build_setup(config, device=checked_device(device, config.OWNER))
     saved = None if checkpoints is None else checkpoints.load()
     progress = TrainingProgress() if saved is None else _resume(setup, saved, checkpoints.source)
     saver = None if checkpoints is None else _Saver(checkpoints, setup, progress.wall_seconds)

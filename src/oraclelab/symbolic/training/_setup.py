@@ -16,6 +16,18 @@ from oraclelab.symbolic.training._config import CriticTrainingConfig
 CALIBRATION_SIZE = 256
 
 
+def checked_device(device: torch.device | str, owner: str) -> torch.device:
+    """``device`` as a torch device this machine has; otherwise a ParameterError naming the 'device' parameter."""
+    try:
+        checked = torch.device(device)
+        torch.empty(0, device=checked)
+    except (RuntimeError, AssertionError, TypeError) as error:
+        reason = " ".join(str(error).split())[:120]
+        raise ParameterError(f"The 'device' parameter of {owner} must be a torch device this machine has "
+                             f"(cpu, cuda, cuda:1, ...). Got {device!r} instead ({reason}).") from None
+    return checked
+
+
 def training_points(spec: str, seed: int) -> torch.Tensor:
     """The point set (P, d) a run with this ``points`` spec and ``seed`` trains on (random
     specs draw from the run's "points" stream)."""

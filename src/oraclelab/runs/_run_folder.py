@@ -12,7 +12,7 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import yaml
@@ -102,28 +102,31 @@ class RunFolder:
         return atomic_write_bytes(self.file(name), data)
 
 
-def _read_text(path: Path, error: type[OracleLabError]) -> str:
+def _read(path: str | Path, parse: Callable[[str], Any], failure: type[Exception], explain: Callable[[Any], str],
+          error: type[OracleLabError]) -> Any:
+    """``parse`` of the file's text; a missing file or a ``failure`` raises ``error`` in one line."""
+    path = Path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{path}: file not found.") from None
+    try:
+        return parse(text)
+    except failure as problem:
+        raise error(f"{path}: {explain(problem)}.") from None
+
+
+def _yaml_problem(problem: yaml.YAMLError) -> str:
+    mark = getattr(problem, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}not valid YAML ({getattr(problem, 'problem', None) or problem})"
 
 
 def read_json(path: str | Path, *, error: type[OracleLabError] = RunError) -> Any:
     """Read a JSON file; a missing or broken one raises ``error`` in one line naming the file and line."""
-    path = Path(path)
-    try:
-        return json.loads(_read_text(path, error))
-    except json.JSONDecodeError as problem:
-        raise error(f"{path}: line {problem.lineno}: not valid JSON ({problem.msg}).") from None
+    return _read(path, json.loads, json.JSONDecodeError, lambda p: f"line {p.lineno}: not valid JSON ({p.msg})", error)
 
 
 def read_yaml(path: str | Path, *, error: type[OracleLabError] = RunError) -> Any:
     """Read a YAML file; a missing or broken one raises ``error`` in one line naming the file and line."""
-    path = Path(path)
-    try:
-        return yaml.safe_load(_read_text(path, error))
-    except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise error(f"{path}:{where} not valid YAML ({getattr(problem, 'problem', None) or problem}).") from None
+    return _read(path, yaml.safe_load, yaml.YAMLError, _yaml_problem, error)

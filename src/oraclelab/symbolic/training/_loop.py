@@ -214,7 +214,8 @@ def train_critic(config: CriticTrainingConfig | Mapping[str, Any], *, device: to
     saved = None if checkpoints is None else checkpoints.load()
     progress = TrainingProgress() if saved is None else _resume(setup, saved, checkpoints.source)
     saver = None if checkpoints is None else _Saver(checkpoints, setup, progress.wall_seconds)
-    progress, reason = run_training(setup, progress, on_row=saver and saver.maybe_save, show_progress=show_progress)
+    on_row = None if saver is None else saver.maybe_save
+    progress, reason = run_training(setup, progress, on_row=on_row, show_progress=show_progress)
     if saver is not None:
         saver.save(progress)
     result = make_result(config, progress.rows, reason, progress.threshold, setup.critic)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 
-def lazy_exports(package: str, table: Mapping[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for ``package`` from a table: public name -> module (relative ok)."""
+def lazy_exports(package: str, modules: Mapping[str, Sequence[str]]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """``__getattr__`` and ``__dir__`` for ``package`` from a table: module (relative ok) -> its public names."""
+    table = {name: module for module, names in modules.items() for name in names}
 
     def __getattr__(name: str) -> Any:
         module = table.get(name)

@@ -12,25 +12,18 @@ from __future__ import annotations
 
 from oraclelab._lazy import lazy_exports
 
-_LAZY: dict[str, str] = {
-    "Critic": "._base",
-    "point_features": "._base",
-    "FlatCritic": "._flat",
-    "EmbedCritic": "._embed",
-    "ConvCritic": "._conv",
-    "SetCritic": "._set",
-    "CRITIC_KINDS": "._kinds",
-    "LOSSES": "._kinds",
-    "build_critic": "._factory",
-    "critic_config": "._factory",
-    "critic_from_config": "._factory",
-    "reset_parameters": "._factory",
-    "bce_loss": "._losses",
-    "wasserstein_loss": "._losses",
-    "gradient_penalty": "._losses",
-    "critic_loss": "._losses",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._base": ("Critic", "point_features"),
+    "._flat": ("FlatCritic",),
+    "._embed": ("EmbedCritic",),
+    "._conv": ("ConvCritic",),
+    "._set": ("SetCritic",),
+    "._kinds": ("CRITIC_KINDS", "LOSSES"),
+    "._factory": ("build_critic", "critic_config", "critic_from_config", "reset_parameters"),
+    "._losses": ("bce_loss", "wasserstein_loss", "gradient_penalty", "critic_loss"),
 }
 
-__all__: list[str] = sorted(_LAZY)
 
+__all__: list[str] = sorted(name for names in _LAZY.values() for name in names)
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from oraclelab._lazy import lazy_exports
 
-_LAZY: dict[str, str] = {
-    "DiscoveryConfig": "._config",
-    "DiscoveryResult": "._result",
-    "discover": "._run",
-    "write_discovery": "._write",
-    "FolderCheckpoint": "._write",
-    "CriticRegulariser": "._regulariser",
-    "penalty_shape": "._regulariser",
-    "correlation_matrix": "._correlation",
-    "min_corr": "._correlation",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._config": ("DiscoveryConfig",),
+    "._result": ("DiscoveryResult",),
+    "._run": ("discover",),
+    "._write": ("write_discovery", "FolderCheckpoint"),
+    "._regulariser": ("CriticRegulariser", "penalty_shape"),
+    "._correlation": ("correlation_matrix", "min_corr"),
 }
 
-__all__: list[str] = sorted(_LAZY)
+__all__: list[str] = sorted(name for names in _LAZY.values() for name in names)
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

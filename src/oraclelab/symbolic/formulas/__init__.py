@@ -13,14 +13,11 @@ from ._parse import MAX_DEPTH, MAX_LENGTH, parse_expression
 from ._template import Template, parse_template
 from ._tree import Binary, Call, Coef, Const, Input, Neg, Node, functions_of, operators_of
 
-_LAZY: dict[str, str] = {
-    "compile_tree": "._torch",
-    "CompiledTemplate": "._torch",
-    "sample_coefficients": "._torch",
-    "DerivativeMismatchWarning": "._check",
-    "mismatched_derivatives": "._check",
-    "check_derivatives": "._check",
-    "to_sympy": "._sympy",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._torch": ("compile_tree", "CompiledTemplate", "sample_coefficients"),
+    "._check": ("DerivativeMismatchWarning", "mismatched_derivatives", "check_derivatives"),
+    "._sympy": ("to_sympy",),
 }
 
 __all__ = [
@@ -39,8 +36,7 @@ __all__ = [
     "operators_of",
     "parse_expression",
     "parse_template",
-    *sorted(_LAZY),
+    *sorted(name for names in _LAZY.values() for name in names),
 ]
-
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

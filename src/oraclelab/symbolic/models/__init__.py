@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from oraclelab._lazy import lazy_exports
 
-_LAZY: dict[str, str] = {
-    "LatentModel": "._base",
-    "OuterFunction": "._base",
-    "ACTIVATIONS": "._base",
-    "DSN": "._dsn",
-    "MLP": "._mlp",
-    "SRNet": "._mlp",
-    "MODELS": "._factory",
-    "build_model": "._factory",
-    "model_from_config": "._factory",
-    "OUTPUTS": "._names",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._base": ("LatentModel", "OuterFunction", "ACTIVATIONS"),
+    "._dsn": ("DSN",),
+    "._mlp": ("MLP", "SRNet"),
+    "._factory": ("MODELS", "build_model", "model_from_config"),
+    "._names": ("OUTPUTS",),
 }
 
-__all__: list[str] = sorted(_LAZY)
+__all__: list[str] = sorted(name for names in _LAZY.values() for name in names)
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -7,28 +7,17 @@ from __future__ import annotations
 
 from oraclelab._lazy import lazy_exports
 
-_LAZY: dict[str, str] = {
-    "SymbolicRegressor": "._regressor",
-    "SRResult": "._regressor",
-    "ParetoPoint": "._regressor",
-    "symbolic_regression": "._regressor",
-    "evaluate_expression": "._regressor",
-    "scores": "._regressor",
-    "operon_tree_to_sympy": "._operon_tree",
-    "compose": "._compose",
-    "round_constants": "._compose",
-    "are_equivalent": "._equivalence",
-    "refit_constants": "._refit",
-    "prune_constants": "._refit",
-    "TemplateFit": "._template_fit",
-    "fit_template": "._template_fit",
-    "fit_library": "._template_fit",
-    "DirectSROutcome": "._baseline",
-    "direct_sr": "._baseline",
-    "write_direct_sr": "._baseline",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._regressor": ("SymbolicRegressor", "SRResult", "ParetoPoint", "symbolic_regression", "evaluate_expression", "scores"),
+    "._operon_tree": ("operon_tree_to_sympy",),
+    "._compose": ("compose", "round_constants"),
+    "._equivalence": ("are_equivalent",),
+    "._refit": ("refit_constants", "prune_constants"),
+    "._template_fit": ("TemplateFit", "fit_template", "fit_library"),
+    "._baseline": ("DirectSROutcome", "direct_sr", "write_direct_sr"),
 }
 
-__all__ = sorted(_LAZY)
 
-
+__all__: list[str] = sorted(name for names in _LAZY.values() for name in names)
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from oraclelab._lazy import lazy_exports
 
-_LAZY: dict[str, str] = {
-    "FunctionBatch": "._batch",
-    "grid_points": "._points",
-    "normal_points": "._points",
-    "clipped_normal_points": "._points",
-    "load_points": "._points",
-    "parse_points": "._points",
-    "RandomNetworkConfig": "._networks",
-    "RandomNetworks": "._networks",
-    "sample_random_networks": "._networks",
-    "random_network_functions": "._networks",
-    "FunctionSampler": "._functions",
-    "LabelledFunctions": "._functions",
-    "torch_generator": "._functions",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._batch": ("FunctionBatch",),
+    "._points": ("grid_points", "normal_points", "clipped_normal_points", "load_points", "parse_points"),
+    "._networks": ("RandomNetworkConfig", "RandomNetworks", "sample_random_networks", "random_network_functions"),
+    "._functions": ("FunctionSampler", "LabelledFunctions", "torch_generator"),
 }
 
-__all__: list[str] = sorted(_LAZY)
 
+__all__: list[str] = sorted(name for names in _LAZY.values() for name in names)
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

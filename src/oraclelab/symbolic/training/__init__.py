@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from oraclelab._lazy import lazy_exports
 
-_LAZY: dict[str, str] = {
-    "CriticTrainingConfig": "._config",
-    "CriticTrainingResult": "._result",
-    "train_critic": "._loop",
-    "train_critic_batch": "._batched",
-    "training_points": "._setup",
-    "RunCheckpoints": "._run_folder",
-    "train_critic_run": "._run_folder",
-    "write_critic_run": "._run_folder",
-    "write_batch_runs": "._run_folder",
-    "load_critic": "._run_folder",
-    "load_critic_points": "._run_folder",
-    "compare_classifiers": "._studies",
-    "input_study": "._studies",
+# Private module (relative to this package) -> the public names it defines, loaded on first use (PEP 562).
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._config": ("CriticTrainingConfig",),
+    "._result": ("CriticTrainingResult",),
+    "._loop": ("train_critic",),
+    "._batched": ("train_critic_batch",),
+    "._setup": ("training_points",),
+    "._run_folder": ("RunCheckpoints", "train_critic_run", "write_critic_run", "write_batch_runs", "load_critic", "load_critic_points"),
+    "._studies": ("compare_classifiers", "input_study"),
 }
 
-__all__: list[str] = sorted(_LAZY)
 
+__all__: list[str] = sorted(name for names in _LAZY.values() for name in names)
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -9,7 +9,6 @@ default model is fitted. ``split_validation`` keeps a seeded stratified part of 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import numpy as np
 
 from oraclelab._validation import check_int_at_least, check_probability
 from oraclelab.errors import DataFileError, ParameterError
+from oraclelab.runs import read_csv_table
 from oraclelab.runs._seeding import stream_generator
 
 __all__ = [
@@ -188,31 +188,18 @@ def _proba_columns(available: Sequence[str], proba_columns: Sequence[str] | None
 
 def _read_csv(path: Path, label_column: str, proba_columns: Sequence[str] | None) -> tuple[list[str], np.ndarray, list[str]]:
     """Labels, probabilities (n, k) and the column names of a CSV file with a header row."""
-    source = str(path)
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise DataFileError(f"{source}: cannot be read as CSV ({err}).") from None
-    if not rows:
-        raise DataFileError(f"{source}: empty file; expected a header row.")
-    header = [h.strip() for h in rows[0]]
-    if label_column not in header:
-        raise DataFileError(f"{source}: no label column {label_column!r} (columns: {header}).")
-    columns = _proba_columns(header, proba_columns, source)
-    at = [header.index(c) for c in columns]
-    li = header.index(label_column)
-    labels, values = [], np.empty((len(rows) - 1, len(columns)))
-    for r, row in enumerate(rows[1:]):
-        line = r + 2
-        if len(row) != len(header):
-            raise DataFileError(f"{source}: line {line} has {len(row)} fields, the header {len(header)}.")
-        labels.append(row[li].strip())
-        for j, c in enumerate(at):
+    table = read_csv_table(path)
+    if label_column not in table.header:
+        raise DataFileError(f"{path}: no label column {label_column!r} (columns: {list(table.header)}).")
+    columns = _proba_columns(table.header, proba_columns, str(path))
+    labels = [cell for _, cell in table.column(label_column)]
+    values = np.empty((len(labels), len(columns)))
+    for j, name in enumerate(columns):
+        for r, (line, cell) in enumerate(table.column(name)):
             try:
-                values[r, j] = float(row[c])
+                values[r, j] = float(cell)
             except ValueError:
-                raise DataFileError(f"{source}: column {columns[j]!r} line {line}: {row[c]!r} is not a number.") from None
+                raise DataFileError(f"{path}: column {name!r} line {line}: {cell!r} is not a number.") from None
     return labels, values, columns
 
 
@@ -284,21 +271,7 @@ def read_column(path: str | Path, column: str) -> list[str]:
                 return _label_names(archive[column].ravel())
         except (OSError, ValueError) as err:
             raise DataFileError(f"{path}: cannot be read as NPZ ({err}).") from None
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise DataFileError(f"{path}: cannot be read as CSV ({err}).") from None
-    header = [h.strip() for h in rows[0]] if rows else []
-    if column not in header:
-        raise DataFileError(f"{path}: no column {column!r} (columns: {header}).")
-    at = header.index(column)
-    out = []
-    for r, row in enumerate(rows[1:]):
-        if len(row) != len(header):
-            raise DataFileError(f"{path}: line {r + 2} has {len(row)} fields, the header {len(header)}.")
-        out.append(row[at].strip())
-    return out
+    return [cell for _, cell in read_csv_table(path).column(column)]
 
 
 def validation_from_estimator(estimator: Any, X: Any, y: Any, *, classes: Sequence[Any] | None = None) -> ValidationData:

@@ -7,7 +7,6 @@ and the column (and the line, for CSV).
 
 from __future__ import annotations
 
-import csv
 import math
 import zipfile
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from oraclelab.errors import DataFileError, ParameterError
-from oraclelab.runs import stream_generator
+from oraclelab.runs import read_csv_table, stream_generator
 
 __all__ = ["Table", "load_table", "split_indices", "SPLIT_NAMES", "SPLIT_FRACTIONS"]
 
@@ -128,27 +127,9 @@ def load_table(path: str | Path, *, inputs: Sequence[str], target: str) -> Table
 
 
 def _read_csv(path: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise DataFileError(f"{path}: cannot read CSV file ({type(error).__name__}: {error}).") from None
-    if not rows:
-        raise DataFileError(f"{path}: empty file (expected a header row with column names).")
-    header = [cell.strip() for cell in rows[0]]
-    positions = {}
-    for name in names:
-        if name not in header:
-            raise DataFileError(f"{path}: no column {name!r} (columns: {', '.join(header)}).")
-        positions[name] = header.index(name)
-    columns: dict[str, list[float]] = {name: [] for name in names}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        for name, position in positions.items():
-            cell = row[position].strip() if position < len(row) else ""
-            columns[name].append(_finite(cell, path, f"column {name!r}, line {line}"))
-    return {name: np.asarray(values, dtype=float) for name, values in columns.items()}
+    table = read_csv_table(path)
+    return {name: np.asarray([_finite(cell, path, f"column {name!r}, line {line}") for line, cell in table.column(name)],
+                             dtype=float) for name in names}
 
 
 def _finite(cell: str, path: Path, where: str) -> float:

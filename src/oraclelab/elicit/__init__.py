@@ -6,6 +6,17 @@ searching spherical angles; ``elicit_quadratic`` (QME) runs LPME on q + 2 small 
 solves for (a, B) of score(r) = <a, r> + 1/2 r'Br. Everything is batched over trials.
 """
 
+from oraclelab.elicit._data import (
+    BUNDLED_DATASETS,
+    ValidationData,
+    load_validation_file,
+    read_column,
+    split_validation,
+    validation_from_arrays,
+    validation_from_bundled,
+    validation_from_estimator,
+)
+from oraclelab.elicit._elicited_metric import ElicitedMetric, Ranking, rank_predictions
 from oraclelab.elicit._estimators import LinearMetricElicitor, QuadraticMetricElicitor
 from oraclelab.elicit._geometry import Sphere, angles_to_unit, n_rates, orthant_ranges, sign_test_directions, unit_to_angles
 from oraclelab.elicit._lpme import LPMEResult, classic_halvings, elicit_linear, lpme
@@ -29,6 +40,15 @@ from oraclelab.elicit._qme import (
     solve_quadratic,
     true_gradients,
 )
+from oraclelab.elicit._rate_space import (
+    RateSpace,
+    build_rate_space,
+    confusion_rates,
+    expected_rates,
+    rate_pairs,
+    trivial_rates,
+)
+from oraclelab.elicit._realise import RealisedClassifier, binomial_band, max_rate_gap, realise, realise_many
 from oraclelab.elicit._records import EstimateRecord, load_metrics_file, load_record
 from oraclelab.elicit._study import PUBLISHED_MEDIANS, StudyConfig, run_study
 
@@ -42,4 +62,9 @@ __all__ = [
     "LinearMetricElicitor", "QuadraticMetricElicitor",
     "StudyConfig", "run_study", "PUBLISHED_MEDIANS",
     "EstimateRecord", "load_record", "load_metrics_file", "find_worst", "WorstCase",
+    "ValidationData", "validation_from_arrays", "load_validation_file", "validation_from_estimator",
+    "validation_from_bundled", "split_validation", "read_column", "BUNDLED_DATASETS",
+    "rate_pairs", "confusion_rates", "expected_rates", "trivial_rates", "RateSpace", "build_rate_space",
+    "RealisedClassifier", "realise", "realise_many", "binomial_band", "max_rate_gap",
+    "ElicitedMetric", "Ranking", "rank_predictions",
 ]

@@ -7,7 +7,7 @@ Commands stay thin: they parse options, call the library and hand results to
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import typer
 
@@ -33,16 +33,22 @@ app.add_typer(sweep_app, name="sweep")
 
 USER_ERROR = 2
 
-#: Options that take several values after one flag (``--classes 2 3 4 5``), per command name.
-VARIADIC_OPTIONS = {"study": ("--classes",), "train-critics": ("--lrs", "--seeds")}
-
-
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
-def expand_variadic(args: Sequence[str]) -> list[str]:
-    """Rewrite ``--opt a b c`` as ``--opt a --opt b --opt c`` for the variadic options.
+def variadic_options(command: Any, name: str = "") -> dict[str, tuple[str, ...]]:
+    """Command name -> its options that take several values (``multiple``), read off the (click) command tree."""
+    if hasattr(command, "commands"):
+        return {key: value for sub_name, sub in command.commands.items()
+                for key, value in variadic_options(sub, sub_name).items()}
+    flags = tuple(flag for param in command.params if getattr(param, "multiple", False)
+                  for flag in param.opts)
+    return {name: flags} if flags else {}
+
+
+def expand_variadic(args: Sequence[str], variadic_by_command: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Rewrite ``--opt a b c`` as ``--opt a --opt b --opt c`` for the variadic options of the command named in ``args``.
 
     Click options take one value per flag; the documented commands use the shorter form.
     """
@@ -50,7 +56,7 @@ def expand_variadic(args: Sequence[str]) -> list[str]:
     variadic: tuple[str, ...] = ()
     current: str | None = None
     for token in args:
-        variadic = VARIADIC_OPTIONS.get(token, variadic) if current is None else variadic
+        variadic = variadic_by_command.get(token, variadic) if current is None else variadic
         if token in variadic:
             current = token
             continue
@@ -65,7 +71,7 @@ def expand_variadic(args: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit code (0 ok, 2 user error)."""
     command = typer.main.get_command(app)
-    args = expand_variadic(sys.argv[1:] if argv is None else argv)
+    args = expand_variadic(sys.argv[1:] if argv is None else argv, variadic_options(command))
     try:
         result = command.main(args=args, prog_name="oraclelab", standalone_mode=False)
     except OracleLabError as error:

@@ -3,7 +3,10 @@
 Rates live in R^q (q = k*k - k off-diagonal confusion rates for k classes). An ``Oracle``
 answers which of two rate vectors it prefers; ``lpme`` elicits a linear metric's direction by
 searching spherical angles; ``elicit_quadratic`` (QME) runs LPME on q + 2 small spheres and
-solves for (a, B) of score(r) = <a, r> + 1/2 r'Br. Everything is batched over trials.
+solves for (a, B) of score(r) = <a, r> + 1/2 r'Br. ``elicit_active`` keeps a posterior over
+the metric under an explicit answer model (``FlipNoise``, ``IndifferenceNoise``,
+``LogisticNoise``) and asks the most informative pair anywhere in the sphere; it reports
+uncertainty with its estimates. Everything is batched over trials.
 """
 
 from oraclelab.elicit._data import (
@@ -17,7 +20,11 @@ from oraclelab.elicit._data import (
     validation_from_estimator,
 )
 from oraclelab.elicit._elicited_metric import ElicitedMetric, Ranking, rank_predictions
+from oraclelab.elicit._active import DEFAULT_TOL, ActiveElicitor, ActiveResult, Query, elicit_active
+from oraclelab.elicit._answers import AnswerModel, LogisticNoise
 from oraclelab.elicit._estimators import LinearMetricElicitor, QuadraticMetricElicitor
+from oraclelab.elicit._features import features, n_parameters, pack_metric, pair_features, unpack_metric
+from oraclelab.elicit._likelihood import AnswerLikelihood
 from oraclelab.elicit._geometry import Sphere, angles_to_unit, n_rates, orthant_ranges, sign_test_directions, unit_to_angles
 from oraclelab.elicit._lpme import LPMEResult, classic_halvings, elicit_linear, lpme
 from oraclelab.elicit._metrics import (
@@ -55,7 +62,10 @@ from oraclelab.elicit._study import PUBLISHED_MEDIANS, StudyConfig, run_study
 __all__ = [
     "n_rates", "Sphere", "angles_to_unit", "unit_to_angles", "orthant_ranges", "sign_test_directions",
     "QuadraticMetric", "random_metrics", "published_metrics", "random_spd_matrices", "is_well_formed", "regularity_margins",
-    "Oracle", "HiddenMetricOracle", "Arcs", "NoiseModel", "FlipNoise", "IndifferenceNoise",
+    "Oracle", "HiddenMetricOracle", "Arcs", "NoiseModel", "AnswerModel", "FlipNoise", "IndifferenceNoise", "LogisticNoise",
+    "AnswerLikelihood",
+    "elicit_active", "ActiveElicitor", "ActiveResult", "Query", "DEFAULT_TOL",
+    "n_parameters", "features", "pair_features", "pack_metric", "unpack_metric",
     "lpme", "elicit_linear", "LPMEResult", "classic_halvings",
     "elicit_quadratic", "QMEResult", "solve_quadratic", "qme_from_true_gradients", "true_gradients",
     "check_gradients", "GradientCheck", "gradient_names",

@@ -2,7 +2,10 @@
 
 Every oracle is batched over T trials: ``compare(r1, r2)`` takes arrays of shape
 (T, ..., q) and returns booleans of shape (T, ...), True where r1 is preferred (ties
-count as preferred). Every oracle counts the comparisons it answered, per trial.
+count as preferred). ``answer(r1, r2, trials=...)`` is the three-way path of the active
+elicitor: some of the trials at a time, answers +1 (r1), 0 (can't tell) or -1 (r2); a
+person answering 1 / 2 / = is such an oracle. Every oracle counts the comparisons it
+answered, per trial.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oraclelab._validation import check_positive, check_probability
+from oraclelab.elicit._answers import AnswerModel, FlipNoise, IndifferenceNoise, NoiseModel
 from oraclelab.elicit._metrics import QuadraticMetric
 from oraclelab.errors import ParameterError
 from oraclelab.runs._seeding import as_generator
 
-__all__ = ["Arcs", "Oracle", "HiddenMetricOracle", "FlipNoise", "IndifferenceNoise", "NoiseModel"]
+__all__ = ["Arcs", "Oracle", "HiddenMetricOracle", "FlipNoise", "IndifferenceNoise", "NoiseModel", "AnswerModel"]
 
 
 @dataclass(frozen=True)
@@ -40,51 +43,6 @@ class Arcs:
         """Points at angles ``theta`` of shape (T, ..., n) -> (T, ..., n, q)."""
         t = np.asarray(theta)[..., None]
         return self.base[..., None, :] + np.cos(t) * self.cos_dir[..., None, :] + np.sin(t) * self.sin_dir[..., None, :]
-
-
-class NoiseModel(ABC):
-    """How a noisy stakeholder turns the true preference into an answer."""
-
-    @abstractmethod
-    def answer(self, preferred: np.ndarray, difference: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Noisy answers from true preferences and score differences (same shapes)."""
-
-    @abstractmethod
-    def describe(self) -> dict:
-        """Parameters as a plain dict, for configs and summaries."""
-
-
-@dataclass(frozen=True)
-class FlipNoise(NoiseModel):
-    """Each answer is flipped independently with probability ``p``."""
-
-    p: float
-
-    def __post_init__(self) -> None:
-        check_probability(self.p, "p", "FlipNoise", upper=0.5)
-
-    def answer(self, preferred, difference, rng):
-        return preferred ^ (rng.random(preferred.shape) < self.p)
-
-    def describe(self) -> dict:
-        return {"kind": "flip", "p": self.p}
-
-
-@dataclass(frozen=True)
-class IndifferenceNoise(NoiseModel):
-    """Answers are a fair coin when the scores differ by less than ``eps``."""
-
-    eps: float
-
-    def __post_init__(self) -> None:
-        check_positive(self.eps, "eps", "IndifferenceNoise")
-
-    def answer(self, preferred, difference, rng):
-        coin = rng.random(preferred.shape) < 0.5
-        return np.where(np.abs(difference) < self.eps, coin, preferred)
-
-    def describe(self) -> dict:
-        return {"kind": "indifference", "eps": self.eps}
 
 
 class Oracle(ABC):
@@ -127,6 +85,36 @@ class Oracle(ABC):
         theta = np.asarray(start, dtype=np.float64)[..., None] + step * np.arange(n)
         return self.compare_consecutive_on_arcs(arcs, theta)
 
+    def answer(self, r1: np.ndarray, r2: np.ndarray, *, trials: np.ndarray | None = None) -> np.ndarray:
+        """Three-way answers (int8: +1 r1 preferred, 0 can't tell, -1 r2 preferred) for some trials.
+
+        ``trials`` (n,) are distinct trial indices (default: all T); ``r1`` and ``r2`` have
+        shape (n, ..., q) and the answers (n, ...). Only the trials asked are counted.
+        """
+        index = np.arange(self.n_trials) if trials is None else np.asarray(trials)
+        if index.ndim != 1 or not np.issubdtype(index.dtype, np.integer) or np.any((index < 0) | (index >= self.n_trials)) \
+                or np.unique(index).size != index.size:
+            raise ParameterError(f"The 'trials' of answer() must be distinct trial indices in [0, {self.n_trials}). Got {trials!r}.")
+        r1, r2 = np.broadcast_arrays(np.asarray(r1, dtype=np.float64), np.asarray(r2, dtype=np.float64))
+        if r1.ndim < 2 or r1.shape[0] != index.size or r1.shape[-1] != self.dim:
+            raise ParameterError(
+                f"answer() needs rate arrays of shape (n={index.size}, ..., q={self.dim}) for {index.size} trials. "
+                f"Got shape {r1.shape}."
+            )
+        answers = np.asarray(self._answer_three_way(r1, r2, index), dtype=np.int8)
+        self.comparisons[index] += int(np.prod(answers.shape[1:], dtype=np.int64))
+        return answers
+
+    def _answer_three_way(self, r1: np.ndarray, r2: np.ndarray, trials: np.ndarray) -> np.ndarray:
+        """Three-way answers for validated rates (n, ..., q) of ``trials``; by default the forced choice of ``_answer``.
+
+        The other trials are asked to compare a point with itself (answers discarded).
+        """
+        full1 = np.zeros((self.n_trials,) + r1.shape[1:])
+        full2 = np.zeros_like(full1)
+        full1[trials], full2[trials] = r1, r2
+        return np.where(self._answer(full1, full2)[trials], 1, -1)
+
     def _count(self, shape: tuple[int, ...]) -> None:
         self.comparisons += int(np.prod(shape[1:], dtype=np.int64))
 
@@ -142,11 +130,11 @@ class HiddenMetricOracle(Oracle):
     Parameters
     ----------
     metric : QuadraticMetric with T trials
-    noise : NoiseModel or None for exact answers
+    noise : AnswerModel or None for exact answers
     rng : seed or Generator for the noise
     """
 
-    def __init__(self, metric: QuadraticMetric, *, noise: NoiseModel | None = None, rng=None) -> None:
+    def __init__(self, metric: QuadraticMetric, *, noise: AnswerModel | None = None, rng=None) -> None:
         if not isinstance(metric, QuadraticMetric):
             raise ParameterError(f"HiddenMetricOracle needs a QuadraticMetric. Got {type(metric).__name__}.")
         super().__init__(metric.n_trials, metric.dim)
@@ -160,10 +148,22 @@ class HiddenMetricOracle(Oracle):
         return self.metric
 
     def _decide(self, difference: np.ndarray) -> np.ndarray:
-        preferred = difference >= 0
         if self.noise is not None:
-            preferred = self.noise.answer(preferred, difference, self._rng)
-        return preferred
+            return self.noise.choose(difference, self._rng)
+        return difference >= 0
+
+    def _answer_three_way(self, r1: np.ndarray, r2: np.ndarray, trials: np.ndarray) -> np.ndarray:
+        """Answers from the score gaps of the asked trials' metrics, through the answer model."""
+        n, q = trials.size, self.dim
+        flat1, flat2 = r1.reshape(n, -1, q), r2.reshape(n, -1, q)
+        gap = np.einsum("tnq,tq->tn", flat1 - flat2, self.metric.a[trials])
+        if self.metric.B is not None:
+            B = self.metric.B[trials]
+            gap += 0.5 * (np.einsum("tnq,tnq->tn", flat1 @ B, flat1) - np.einsum("tnq,tnq->tn", flat2 @ B, flat2))
+        gap = gap.reshape(r1.shape[:-1])
+        if self.noise is None:
+            return np.where(gap >= 0, 1, -1)
+        return self.noise.sample(gap, self._rng)
 
     def _answer(self, r1: np.ndarray, r2: np.ndarray) -> np.ndarray:
         return self._decide(self.metric.score(r1) - self.metric.score(r2))

@@ -38,11 +38,12 @@ def _cli_type(annotation: Any, owner: str, name: str) -> tuple[Any, bool]:
                     f"declare it with dataclasses.field and parse it in the command.")
 
 
-def _option_fields(config_cls: type, skip: Collection[str]) -> list[tuple[dataclasses.Field, Any, bool]]:
+def _option_fields(config_cls: type, skip: Collection[str], only: Collection[str] | None = None
+                   ) -> list[tuple[dataclasses.Field, Any, bool]]:
     hints = typing.get_type_hints(config_cls)
     found = []
     for f in dataclasses.fields(config_cls):
-        if "help" in f.metadata and f.name not in skip:
+        if "help" in f.metadata and f.name not in skip and (only is None or f.name in only):
             cli_type, is_list = _cli_type(hints[f.name], config_cls.__name__, f.name)
             found.append((f, cli_type, is_list))
     return found
@@ -62,14 +63,16 @@ def option_flag(config_cls: type, name: str) -> str:
     return f.metadata.get("flag") or "--" + name.replace("_", "-")
 
 
-def config_options(config_cls: type, *, skip: Collection[str] = ()) -> list[inspect.Parameter]:
-    """Keyword-only Typer parameters, one per ``option`` field of ``config_cls`` (less ``skip``)."""
+def config_options(config_cls: type, *, skip: Collection[str] = (), only: Collection[str] | None = None,
+                   defaults: Mapping[str, Any] | None = None) -> list[inspect.Parameter]:
+    """Keyword-only Typer parameters, one per ``option`` field of ``config_cls`` (``only`` these, less ``skip``);
+    ``defaults`` replaces a field's default for this command."""
     parameters = []
-    for f, cli_type, is_list in _option_fields(config_cls, skip):
+    for f, cli_type, is_list in _option_fields(config_cls, skip, only):
         flag = option_flag(config_cls, f.name)
         if cli_type is bool and "/" not in flag:
             flag = f"{flag}/--no-{flag[2:]}"
-        default = _default(f)
+        default = (defaults or {}).get(f.name, _default(f))
         if is_list and default not in (None, ...):
             default = ",".join(default) or None
         if f.metadata["choices"] is not None:
@@ -97,15 +100,17 @@ def config_from_options(config_cls: type, options: Mapping[str, Any], **override
     return config_cls(**values)
 
 
-def with_config_options(command: Callable[..., Any], config_cls: type, *, skip: Collection[str] = ()) -> Callable[..., Any]:
+def with_config_options(command: Callable[..., Any], config_cls: type, *, skip: Collection[str] = (),
+                        only: Collection[str] | None = None, defaults: Mapping[str, Any] | None = None
+                        ) -> Callable[..., Any]:
     """``command`` with the options of ``config_cls`` added to its own, for ``app.command(...)``.
 
     ``command`` declares its own options (``--out``, ``--resume``, ...) as usual and takes
-    the config's as ``**options``.
+    the config's as ``**options``; ``only``, ``skip`` and ``defaults`` as in :func:`config_options`.
     """
     own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.kind is not p.VAR_KEYWORD]
     taken = {p.name for p in own}
-    added = [p for p in config_options(config_cls, skip=skip) if p.name not in taken]
+    added = [p for p in config_options(config_cls, skip=skip, only=only, defaults=defaults) if p.name not in taken]
 
     @functools.wraps(command)
     def run(**kwargs: Any) -> Any:

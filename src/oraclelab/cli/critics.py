@@ -92,28 +92,23 @@ def compare_classifiers_command(
     print_table(f"held-out accuracy over {repeats} repeats -> {out}", write_comparison(run, result))
 
 
-def input_study_command(
+def _input_study(
     out: Path = typer.Option(..., "--out", help="Study folder (one sub-folder per point set)."),
-    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
-    critic: CriticName = typer.Option("mlp", help="Critic architecture."),
     n_points: int = typer.Option(700, help="Points per set."),
     low: float = typer.Option(-3.0, help="Grid start and clipping bound."),
     high: float = typer.Option(3.0, help="Grid end and clipping bound."),
     stds: list[float] = typer.Option([1.0, 1.25, 2.0, 3.0, 10.0], "--std", help="Clipped-normal standard deviations."),
-    target_accuracy: float = typer.Option(0.99, help="Held-out accuracy to reach."),
-    max_seconds: float = typer.Option(60.0, help="Wall-clock budget per run."),
-    max_epochs: int = typer.Option(10_000, help="Step budget per run."),
-    seed: int = typer.Option(0, help="Seed of every random stream."),
     device: str = typer.Option("cpu", help="torch device."),
     threads: int = Threads,
     resume: bool = typer.Option(False, "--resume", help="Continue unfinished runs."),
+    **options: Any,
 ) -> None:
     """Seconds to the target and final accuracy for grid, normal and clipped-normal points."""
     from oraclelab.runs import RunFolder
     from oraclelab.symbolic.training._studies import input_point_specs, input_study, input_study_figure
     _set_threads(threads)
-    base = CriticTrainingConfig(library=library, critic=critic, target_accuracy=target_accuracy,
-                                max_seconds=max_seconds, max_epochs=max_epochs, seed=seed).to_dict()
+    config = config_from_options(CriticTrainingConfig, options)
+    base = config.to_dict()
     specs = input_point_specs(n_points, low, high, tuple(stds))
     run = RunFolder(out, resume=resume)
     run.write_config({**base, "points": specs})
@@ -121,7 +116,7 @@ def input_study_command(
     run.write_csv("study.csv", rows)
     run.write_summary({"runs": rows})
     input_study_figure(rows, run.file("input_study.png"))
-    print_table(f"input distributions, critic {critic} -> {out}",
+    print_table(f"input distributions, critic {config.critic} -> {out}",
                  [{k: row[k] for k in ("points", "seconds_to_target", "epochs_to_target", "heldout_accuracy")}
                   for row in rows])
 
@@ -160,19 +155,14 @@ def _batch_job(job: Path) -> list[dict[str, Any]]:
     return parsed
 
 
-def train_critics_command(
+def _train_critics(
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder; critic k goes to OUT/critic-k."),
     job: Optional[Path] = typer.Option(None, "--job", help="A sweep's batch job file (JSON: train-critic options and run folder per critic) instead of --out and the grid options."),
     lrs: Optional[List[float]] = typer.Option(None, "--lrs", help="Learning rates, e.g. --lrs 1e-3 3e-3 1e-2 (default: the critic's)."),
     seeds: List[int] = typer.Option([0], "--seeds", help="Seeds, e.g. --seeds 0 1 2 (every lr x seed pair is one critic)."),
-    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
-    points: str = typer.Option("grid:-3:3:700", help="Point set (deterministic specs only)."),
-    critic: CriticName = typer.Option("mlp", help="Critic architecture."),
-    batch: int = typer.Option(64, help="Real and fake functions per step (each), per critic."),
-    target_accuracy: float = typer.Option(0.99, help="Each critic stops at this held-out accuracy."),
-    max_epochs: int = typer.Option(2000, help="Step budget per critic."),
     device: str = typer.Option("cpu", help="torch device."),
     threads: int = Threads,
+    **options: Any,
 ) -> None:
     """Train one critic per (lr, seed) pair, or per entry of a --job file, at once with stacked weights on one device."""
     from oraclelab.errors import ParameterError
@@ -189,8 +179,7 @@ def train_critics_command(
         runs = [RunFolder(entry["out"]) for entry in entries]
         device, threads = entries[0]["device"], entries[0]["threads"]
     else:
-        configs = [CriticTrainingConfig(library=library, points=points, critic=critic, batch=batch, lr=lr, seed=seed,
-                                        target_accuracy=target_accuracy, max_epochs=max_epochs)
+        configs = [config_from_options(CriticTrainingConfig, options, lr=lr, seed=seed)
                    for lr in (lrs or [None]) for seed in seeds]
         run = RunFolder(out)
         run.write_config({"command": "symbolic train-critics", "configs": [c.to_dict() for c in configs], "device": device})
@@ -204,6 +193,17 @@ def train_critics_command(
         run.write_summary({"critics": rows})
     keys = ("critic", "lr", "seed", "heldout_accuracy", "epochs_to_target", "seconds_to_target", "stopped")
     print_table(f"{len(rows)} critics trained at once -> {out or job}", [{key: row[key] for key in keys} for row in rows])
+
+
+#: The critic-training options of input-study (the point sets are its own options).
+STUDY_FIELDS = ("library", "critic", "target_accuracy", "max_seconds", "max_epochs", "seed")
+input_study_command = with_config_options(_input_study, CriticTrainingConfig, only=STUDY_FIELDS,
+                                          defaults={"max_seconds": 60.0})
+
+#: The critic-training options the grid of train-critics sets for every critic (lr and seed come from --lrs, --seeds).
+GRID_FIELDS = ("library", "points", "critic", "batch", "target_accuracy", "max_epochs")
+train_critics_command = with_config_options(_train_critics, CriticTrainingConfig, only=GRID_FIELDS,
+                                            defaults={"max_epochs": 2000})
 
 
 def register(app: typer.Typer) -> None:

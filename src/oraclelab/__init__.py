@@ -12,6 +12,7 @@ from oraclelab.errors import (
     OracleLabError,
     ParameterError,
     RunError,
+    RunExistsError,
 )
 
 __version__ = "0.1.0"
@@ -23,4 +24,5 @@ __all__ = [
     "DataFileError",
     "FormulaError",
     "RunError",
+    "RunExistsError",
 ]

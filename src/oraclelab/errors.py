@@ -12,6 +12,7 @@ __all__ = [
     "DataFileError",
     "FormulaError",
     "RunError",
+    "RunExistsError",
 ]
 
 
@@ -33,3 +34,10 @@ class FormulaError(OracleLabError):
 
 class RunError(OracleLabError):
     """A run folder cannot be created, resumed or read."""
+
+
+class RunExistsError(RunError):
+    """A run folder or sweep already holds a run that could be resumed instead of started again.
+
+    The message names what exists and says how to continue it; the CLI adds its ``--resume`` flag.
+    """

@@ -31,7 +31,7 @@ def test_run_folder_writes_json_yaml_csv_npz_and_refuses_finished_runs(tmp_path)
     assert (tmp_path / "run" / "rows.csv").read_text().splitlines() == ["a,b", "1,2.5", "2,1.5"]
     with np.load(tmp_path / "run" / "x.npz") as data:
         assert data["x"].tolist() == [0, 1, 2]
-    with pytest.raises(RunError, match="--resume"):
+    with pytest.raises(RunError, match="already holds a finished run"):
         RunFolder(tmp_path / "run")
     assert RunFolder(tmp_path / "run", resume=True).path == tmp_path / "run"
 
@@ -52,3 +52,13 @@ def test_named_streams_are_reproducible_and_independent():
     assert np.array_equal(one, stream_generator(7, "metrics", 3, True).random(4))
     assert not np.array_equal(one, stream_generator(7, "metrics", 3, False).random(4))
     assert not np.array_equal(one, stream_generator(8, "metrics", 3, True).random(4))
+
+
+def test_an_existing_run_is_a_run_exists_error_without_command_line_flags(tmp_path):
+    from oraclelab.errors import RunExistsError
+
+    folder = RunFolder(tmp_path / "run")
+    folder.write_summary({"done": True})
+    with pytest.raises(RunExistsError, match="already holds a finished run") as info:
+        RunFolder(tmp_path / "run")
+    assert "--" not in str(info.value)

@@ -14,7 +14,7 @@ import typer
 from oraclelab.cli import critics, discovery
 from oraclelab.cli.elicit import app as elicit_app
 from oraclelab.cli.sweep import app as sweep_app
-from oraclelab.errors import OracleLabError
+from oraclelab.errors import OracleLabError, RunExistsError
 
 app = typer.Typer(
     name="oraclelab",
@@ -75,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = command.main(args=args, prog_name="oraclelab", standalone_mode=False)
     except OracleLabError as error:
-        print(f"oraclelab: error: {_one_line(str(error))}", file=sys.stderr)
+        hint = " Pass --resume to continue it." if isinstance(error, RunExistsError) else ""
+        print(f"oraclelab: error: {_one_line(str(error))}{hint}", file=sys.stderr)
         return USER_ERROR
     except typer.TyperException as error:
         code = getattr(error, "exit_code", 1)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import yaml
 
-from oraclelab.errors import OracleLabError, RunError
+from oraclelab.errors import OracleLabError, RunError, RunExistsError
 from oraclelab.runs._atomic import atomic_write_bytes, atomic_write_text, atomic_write_with
 
 
@@ -53,9 +53,9 @@ class RunFolder:
         if self.path.exists() and not self.path.is_dir():
             raise RunError(f"Run folder {self.path} exists and is not a folder.")
         if (self.path / "summary.json").exists() and not (resume or overwrite):
-            raise RunError(
+            raise RunExistsError(
                 f"Run folder {self.path} already holds a finished run (summary.json); "
-                "choose another --out, or pass --resume to continue it."
+                "choose another folder, or resume it."
             )
         self.path.mkdir(parents=True, exist_ok=True)
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from oraclelab.errors import DataFileError, RunError
+from oraclelab.errors import DataFileError, RunError, RunExistsError
 from oraclelab.runs._batching import BatchRunner, find_batch_runner
 from oraclelab.runs._executors import Executor
 from oraclelab.runs._progress import SILENT, ProgressReporter
@@ -258,17 +258,17 @@ def open_sweep(storage, config: SweepConfig, out: Path, *, resume: bool):
     optuna = _optuna()
     exists = config.study in optuna.get_all_study_names(storage)
     if exists and not resume:
-        raise RunError(f"Study '{config.study}' already exists in {redact_url(storage.url)}; pass --resume to continue it.")
+        raise RunExistsError(f"Study '{config.study}' already exists in {redact_url(storage.url)}; resume it to continue.")
     if exists:
         study = optuna.load_study(study_name=config.study, storage=storage)
         recorded = parse_sweep_config(study.user_attrs.get(CONFIG_ATTR), f"study '{config.study}'")
         if not recorded.same_sweep(config):
-            raise RunError(f"Study '{config.study}' was created from another sweep file; --resume needs the same settings (n_trials may grow).")
+            raise RunError(f"Study '{config.study}' was created from another sweep file; resuming needs the same settings (n_trials may grow).")
     else:
         study = optuna.create_study(study_name=config.study, storage=storage, direction=config.objective.direction)
     planned = _planned(study)
     if config.n_trials < planned:
-        raise RunError(f"Study '{config.study}' already plans {planned} trials; n_trials can grow on --resume, not shrink.")
+        raise RunError(f"Study '{config.study}' already plans {planned} trials; n_trials can grow when resuming, not shrink.")
     study.set_user_attr(CONFIG_ATTR, config.model_dump(mode="json"))
     study.set_user_attr(OUT_ATTR, str(Path(out).resolve()))
     for _ in range(config.n_trials - planned):

@@ -3,26 +3,12 @@
 Two systems share this package: ``oraclelab.elicit`` recovers a performance metric from
 pairwise preferences between classifiers (LPME, QME), and ``oraclelab.symbolic`` trains
 critics that tell formulas from neural-network latents. Importing ``oraclelab`` is cheap:
-it does not import torch.
+it does not import torch. The exception tree of ``oraclelab.errors`` is re-exported here.
 """
 
-from oraclelab.errors import (
-    DataFileError,
-    FormulaError,
-    OracleLabError,
-    ParameterError,
-    RunError,
-    RunExistsError,
-)
+from oraclelab.errors import *  # noqa: F403  (the exception tree, as listed in errors.__all__)
+from oraclelab.errors import __all__ as _error_names
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "__version__",
-    "OracleLabError",
-    "ParameterError",
-    "DataFileError",
-    "FormulaError",
-    "RunError",
-    "RunExistsError",
-]
+__all__ = ["__version__", *_error_names]

@@ -85,8 +85,10 @@ class ActiveResult:
     a_interval, B_interval : ndarrays of shapes (T, q, 2) and (T, q, q, 2), 90% credible intervals
     comparisons : ndarray of shape (T,), comparisons asked per trial
     stop_reason : ndarray of shape (T,) of str, "tol", "budget" (or "running" mid-way)
-    posterior_rms : ndarray of shape (T,), root-mean-square posterior standard deviation of the entries of w (the statistic ``tol`` bounds), of the reported posterior
-    flip_rate, band : ndarrays of shape (T,), the noise levels assumed at the end
+    posterior_rms : ndarray of shape (T,), root-mean-square posterior standard deviation of
+        the entries of w (the statistic ``tol`` bounds), for the reported posterior
+    flip_rate, band : ndarrays of shape (T,), the noise levels of the reported posterior
+        (estimated from the answers with noise="auto", else the given model's)
     kind : "quadratic" or "linear"
     """
 

@@ -18,13 +18,18 @@ __all__ = ["write_trial_table", "write_figures", "WorstCase", "find_worst"]
 
 
 def write_trial_table(folder: RunFolder, records: Sequence[EstimateRecord], name: str = "trials.csv") -> Path:
-    """One row per trial: configuration, trial index, errors and comparisons."""
+    """One row per trial: configuration, trial index, errors, comparisons and reliability (why not, if not)."""
     rows = []
     for record in records:
-        for trial, (a_err, b_err, count) in enumerate(zip(record.a_err, record.B_err, record.result.comparisons)):
+        result = record.result
+        reasons = getattr(result, "unreliable_reason", np.full(len(result.comparisons), ""))
+        for trial, (a_err, b_err, count, reliable, reason) in enumerate(
+            zip(record.a_err, record.B_err, result.comparisons, result.reliable, reasons)
+        ):
             rows.append({
                 "label": record.label, "classes": record.classes, "well_formed": record.well_formed,
                 "trial": trial, "a_err": float(a_err), "B_err": float(b_err), "comparisons": int(count),
+                "reliable": bool(reliable), "unreliable_reason": str(reason),
             })
     return folder.write_csv(name, rows)
 
@@ -70,7 +75,9 @@ def find_worst(run_dir: str | Path) -> WorstCase:
     files = sorted(run_dir.glob("estimates*.npz"))
     if not files:
         raise RunError(f"{run_dir}: no estimates*.npz files (run 'oraclelab elicit study' or 'elicit run' first).")
-    records = [load_record(path) for path in files]
+    records = [record for record in (load_record(path) for path in files) if hasattr(record.result, "gradients")]
+    if not records:
+        raise RunError(f"{run_dir}: the worst-case analysis needs QME gradients; this run has active estimates only.")
     record = max(records, key=lambda r: r.B_err.max())
     trial = int(np.argmax(record.B_err))
     check = check_gradients(record.result.gradients, record.metric, record.sphere)

@@ -1,7 +1,9 @@
 """Elicitation results in run folders: one ``.npz`` per batch of trials, self-contained.
 
-Each file holds the hidden metrics (when known), the sphere, the estimates, the LPME
-gradients and the comparison counts, so ``oraclelab elicit worst`` can analyse any run.
+Each file holds the hidden metrics (when known), the sphere, the estimates, the comparison
+counts and the per-trial reliability; for QME the LPME gradients too (so ``oraclelab elicit
+worst`` can analyse any run), for active elicitation the posterior standard deviations,
+credible intervals, stop reasons and noise levels.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from oraclelab.elicit._active import ActiveResult
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._metrics import QuadraticMetric
 from oraclelab.elicit._qme import QMEResult
@@ -28,7 +31,7 @@ class EstimateRecord:
     label: str
     metric: QuadraticMetric
     sphere: Sphere
-    result: QMEResult
+    result: QMEResult | ActiveResult
     well_formed: bool
     seconds: float
 
@@ -46,8 +49,15 @@ class EstimateRecord:
         k = int(round((1 + np.sqrt(1 + 4 * self.sphere.dim)) / 2))
         return k if k * k - k == self.sphere.dim else None
 
+    @property
+    def coverage(self) -> float | None:
+        """Share of (trial, entry) pairs whose 90% credible interval holds the truth; None without intervals."""
+        if not isinstance(self.result, ActiveResult):
+            return None
+        return float(np.mean(self.result.covered(self.metric.a, self.metric.B)))
+
     def summary_row(self) -> dict:
-        """Headline numbers: sizes, comparisons per run, seconds and error statistics."""
+        """Headline numbers: sizes, comparisons, seconds, error statistics, unreliable trials (and coverage)."""
         comparisons = self.result.comparisons
         same = bool(np.all(comparisons == comparisons[0]))
         row = {
@@ -57,15 +67,24 @@ class EstimateRecord:
             "well_formed": self.well_formed,
             "trials": int(self.metric.n_trials),
             "comparisons_per_run": int(comparisons[0]) if same else float(comparisons.mean()),
+            "comparisons_median": float(np.median(comparisons)),
             "seconds": self.seconds,
+            "unreliable": int(np.sum(~self.result.reliable)),
         }
         row.update(error_summary("a_err", self.a_err))
         row.update(error_summary("B_err", self.B_err))
+        if self.coverage is not None:
+            row["coverage"] = self.coverage
         return row
 
 
 def error_summary(name: str, errors: np.ndarray) -> dict[str, float]:
-    """Mean, median, 90th percentile and max of an error array, keyed '<name>_<stat>'."""
+    """Mean, median, 90th percentile and max of an error array, keyed '<name>_<stat>'.
+
+    Non-finite errors (a degenerate closed form from before estimates were made finite)
+    count as infinite, so they sit in the tail without turning the statistics into NaN.
+    """
+    errors = np.nan_to_num(np.asarray(errors, dtype=np.float64), nan=np.inf)
     return {
         f"{name}_mean": float(np.mean(errors)),
         f"{name}_median": float(np.median(errors)),
@@ -76,19 +95,28 @@ def error_summary(name: str, errors: np.ndarray) -> dict[str, float]:
 
 def save_record(folder: RunFolder, name: str, record: EstimateRecord) -> Path:
     """Write ``record`` to ``folder/name`` atomically."""
+    result = record.result
+    if isinstance(result, ActiveResult):
+        specific = {
+            "a_std": result.a_std, "B_std": result.B_std, "a_interval": result.a_interval, "B_interval": result.B_interval,
+            "stop_reason": result.stop_reason.astype(str), "posterior_rms": result.posterior_rms,
+            "flip_rate": result.flip_rate, "band": result.band, "kind": np.array(result.kind),
+        }
+    else:
+        specific = {"gradients": result.gradients, "reliable": result.reliable, "unreliable_reason": result.unreliable_reason.astype(str)}
     return folder.write_npz(
         name,
         label=np.array(record.label),
         a=record.metric.a,
         B=record.metric.B,
-        a_hat=record.result.a,
-        B_hat=record.result.B,
-        gradients=record.result.gradients,
-        comparisons=record.result.comparisons,
+        a_hat=result.a,
+        B_hat=result.B,
+        comparisons=result.comparisons,
         origin=record.sphere.origin,
         radius=np.array(record.sphere.radius),
         well_formed=np.array(record.well_formed),
         seconds=np.array(record.seconds),
+        **specific,
     )
 
 
@@ -106,10 +134,19 @@ def load_record(path: str | Path) -> EstimateRecord:
     """Read a record written by ``save_record``."""
     path = Path(path)
     data = _open_npz(path)
-    missing = [k for k in ("a", "B", "a_hat", "B_hat", "gradients", "comparisons", "origin", "radius") if k not in data]
+    active = "stop_reason" in data
+    specific = ("a_std", "B_std", "a_interval", "B_interval", "stop_reason", "posterior_rms", "flip_rate", "band") if active else ("gradients",)
+    missing = [k for k in ("a", "B", "a_hat", "B_hat", "comparisons", "origin", "radius") + specific if k not in data]
     if missing:
         raise DataFileError(f"{path}: missing field '{missing[0]}' (not an oraclelab estimates file).")
-    result = QMEResult(data["a_hat"], data["B_hat"], data["gradients"], data["comparisons"])
+    if active:
+        result = ActiveResult(
+            a=data["a_hat"], B=data["B_hat"], comparisons=data["comparisons"], kind=str(data.get("kind", "quadratic")),
+            **{k: data[k] for k in specific},
+        )
+    else:
+        result = QMEResult(data["a_hat"], data["B_hat"], data["gradients"], data["comparisons"],
+                           data.get("reliable"), data.get("unreliable_reason"))
     return EstimateRecord(
         label=str(data.get("label", path.stem)),
         metric=QuadraticMetric(data["a"], data["B"]),

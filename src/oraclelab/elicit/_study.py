@@ -1,10 +1,11 @@
-"""The QME study: many random metrics per (classes, well formed) configuration.
+"""The elicitation study: many random metrics per (classes, well formed) configuration.
 
 Each configuration draws its metrics from its own seed stream (so a study of k = 5 alone
 draws the same metrics as a study of k = 2..5), elicits them all in one lockstep batch and
-summarises the errors a_err = ||a_hat - a||_2 and B_err = ||B_hat - B||_F. By default the
-metrics are the published scripts' own (their stream replayed): with seed 7 the study elicits
-exactly the metrics behind the published medians.
+summarises the errors a_err = ||a_hat - a||_2 and B_err = ||B_hat - B||_F. The mode is QME
+with classic or efficient LPME, or active elicitation. By default the metrics are the
+published scripts' own (their stream replayed): with seed 7 the study elicits exactly the
+metrics behind the published medians.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from functools import partial
 
 from oraclelab._config import option
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab.elicit._active import DEFAULT_TOL, elicit_active
+from oraclelab.elicit._answers import FlipNoise
 from oraclelab.elicit._geometry import Sphere, n_rates
 from oraclelab.elicit._lpme import MODES
 from oraclelab.elicit._metrics import published_metrics, random_metrics
-from oraclelab.elicit._oracles import HiddenMetricOracle, NoiseModel
+from oraclelab.elicit._oracles import AnswerModel, HiddenMetricOracle
 from oraclelab.elicit._qme import elicit_quadratic
 from oraclelab.elicit._records import EstimateRecord, load_record, save_record
 from oraclelab.errors import ParameterError
@@ -30,6 +33,10 @@ from oraclelab.runs._seeding import stream_generator
 __all__ = ["StudyConfig", "run_study", "run_configuration", "configuration_label", "record_name", "PUBLISHED_MEDIANS"]
 
 FORMED = ("well", "ill", "both")
+#: QME with classic or efficient LPME, or the active elicitor.
+STUDY_MODES = MODES + ("active",)
+#: How the active elicitor treats noise: estimate its levels, or use the judge's model as known.
+ELICITOR_NOISE = ("auto", "known")
 #: Where a study's metrics come from: the published scripts' stream (numpy's legacy
 #: RandomState seeded per configuration) or oraclelab's own named PCG64 streams.
 METRIC_STREAMS = ("published", "pcg64")
@@ -50,22 +57,37 @@ PUBLISHED_MEDIANS: dict[tuple[int, bool], tuple[float, float]] = {
 
 @dataclass(frozen=True)
 class StudyConfig:
-    """What a QME study runs; validated on construction.
+    """What a study runs; validated on construction.
 
-    Fields declared with ``option`` are also options of ``oraclelab elicit study``.
+    Fields declared with ``option`` are also options of ``oraclelab elicit study``. ``tol``
+    is LPME's angle tolerance for classic and efficient QME (default 1e-2) and the posterior
+    tolerance of the active elicitor (default ``DEFAULT_TOL``); ``budget`` caps the active
+    elicitor's comparisons; ``elicitor_noise`` tells it to estimate the noise levels from
+    the answers ("auto") or to take the judge's ``noise`` model as known ("known").
     """
 
     classes: tuple[int, ...] = (2, 3, 4, 5)
     trials: int = option(300, help="Random metrics per configuration.")
-    tol: float = option(1e-2, help="LPME angle tolerance.")
+    tol: float | None = option(
+        None, help=f"LPME angle tolerance (classic, efficient; default 0.01) or the active elicitor's posterior "
+                   f"tolerance (default {DEFAULT_TOL:g}).",
+    )
     formed: str = option("both", help="Well-formed metrics, ill-formed ones, or both.", choices=FORMED)
-    mode: str = option("classic", help="LPME mode: the published 'classic' or the 'efficient' one.", choices=MODES)
+    mode: str = option(
+        "classic", choices=STUDY_MODES,
+        help="QME with the published 'classic' LPME or the 'efficient' one, or the Bayesian 'active' elicitor.",
+    )
     seed: int = option(7, help="Seed of the metrics (and of the noise).")
     radius: float = 1.0
-    noise: NoiseModel | None = field(default=None)
+    noise: AnswerModel | None = field(default=None)
     metric_stream: str = option(
         "published", choices=METRIC_STREAMS,
         help="Random metrics from the published scripts' stream (seed 7: their very metrics) or from oraclelab's PCG64 streams.",
+    )
+    budget: int | None = option(None, help="Active mode: at most this many comparisons per metric (default: no limit).")
+    elicitor_noise: str = option(
+        "auto", choices=ELICITOR_NOISE,
+        help="Active mode: estimate the judge's noise level from the answers ('auto') or take the judge's model as known.",
     )
 
     def __post_init__(self) -> None:
@@ -76,10 +98,14 @@ class StudyConfig:
             check_int_at_least(k, "classes", owner, 2)
         object.__setattr__(self, "classes", tuple(int(k) for k in self.classes))
         check_int_at_least(self.trials, "trials", owner, 1)
-        check_positive(self.tol, "tol", owner)
+        check_choice(self.mode, "mode", owner, STUDY_MODES)
+        default_tol = DEFAULT_TOL if self.mode == "active" else 1e-2
+        object.__setattr__(self, "tol", check_positive(default_tol if self.tol is None else self.tol, "tol", owner))
         check_positive(self.radius, "radius", owner)
         check_choice(self.formed, "formed", owner, FORMED)
-        check_choice(self.mode, "mode", owner, MODES)
+        if self.budget is not None:
+            check_int_at_least(self.budget, "budget", owner, 1)
+        check_choice(self.elicitor_noise, "elicitor_noise", owner, ELICITOR_NOISE)
         check_int_at_least(self.seed, "seed", owner, 0)
         check_choice(self.metric_stream, "metric_stream", owner, METRIC_STREAMS)
         if self.metric_stream == "published" and self.seed >= 2**32:
@@ -101,6 +127,8 @@ class StudyConfig:
             "radius": self.radius,
             "noise": None if self.noise is None else self.noise.describe(),
             "metric_stream": self.metric_stream,
+            "budget": self.budget,
+            "elicitor_noise": self.elicitor_noise,
         }
 
 
@@ -128,7 +156,15 @@ def run_configuration(
     )
     progress.describe(f"k={classes} {'well' if well_formed else 'ill'}-formed: eliciting {config.trials} metrics")
     start = time.perf_counter()
-    result = elicit_quadratic(oracle, sphere, tol=config.tol, mode=config.mode, well_formed=well_formed)
+    if config.mode == "active":
+        known = config.noise if config.noise is not None else FlipNoise(0.0)
+        result = elicit_active(
+            oracle, sphere, tol=config.tol, budget=config.budget,
+            noise="auto" if config.elicitor_noise == "auto" else known,
+            rng=stream_generator(config.seed, "active", classes, well_formed),
+        )
+    else:
+        result = elicit_quadratic(oracle, sphere, tol=config.tol, mode=config.mode, well_formed=well_formed)
     seconds = time.perf_counter() - start
     return EstimateRecord(configuration_label(classes, well_formed), metric, sphere, result, well_formed, seconds)
 

@@ -55,6 +55,24 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit demo", OUT_OF_RANGE, ("--classes", "1", "--out", "{d}/o")),
     ("elicit demo", OUT_OF_RANGE, ("--tol", "0", "--out", "{d}/o")),
     ("elicit demo", UNKNOWN_CHOICE, ("--mode", "nope")),
+    ("elicit simulate", MISSING_FILE, ("--data", "{d}/missing.csv", "--out", "{d}/o")),
+    ("elicit simulate", MISSING_FILE, ("--dataset", "breast_cancer", "--metrics", "{d}/missing.npz", "--out", "{d}/o")),
+    ("elicit simulate", WRONG_TYPE, ("--dataset", "wine", "--budget", "abc")),
+    ("elicit simulate", OUT_OF_RANGE, ("--dataset", "wine", "--budget", "0", "--out", "{d}/o")),
+    ("elicit simulate", OUT_OF_RANGE, ("--dataset", "wine", "--flip-prob", "0.7", "--out", "{d}/o")),
+    ("elicit simulate", OUT_OF_RANGE, ("--dataset", "wine", "--pool", "1", "--out", "{d}/o")),
+    ("elicit simulate", UNKNOWN_CHOICE, ("--dataset", "nope")),
+    ("elicit simulate", UNKNOWN_CHOICE, ("--dataset", "wine", "--mode", "classic")),
+    ("elicit simulate", MALFORMED_FILE, ("--data", "{d}/garbage.csv", "--out", "{d}/o")),
+    ("elicit simulate", MALFORMED_FILE, ("--data", "{d}/data.csv", "--labels", "y", "--out", "{d}/o")),
+    ("elicit simulate", MALFORMED_FILE, ("--dataset", "breast_cancer", "--metrics", "{d}/garbage.npz", "--out", "{d}/o")),
+    ("elicit simulate", MALFORMED_FILE, ("--dataset", "breast_cancer", "--metrics", "{d}/metrics.npz", "--out", "{d}/o")),
+    ("elicit rank", MISSING_FILE, ("--metric", "{d}/missing.json", "--data", "{d}/labels.csv", "--predictions", "{d}/labels.csv")),
+    ("elicit rank", MISSING_FILE, ("--metric", "{d}/metric.json", "--data", "{d}/labels.csv", "--predictions", "{d}/missing.csv")),
+    ("elicit rank", MALFORMED_FILE, ("--metric", "{d}/garbage.json", "--data", "{d}/labels.csv", "--predictions", "{d}/labels.csv")),
+    ("elicit rank", MALFORMED_FILE, ("--metric", "{d}/metric.json", "--data", "{d}/labels.csv", "--predictions", "{d}/garbage.csv")),
+    ("elicit rank", MALFORMED_FILE, ("--metric", "{d}/metric.json", "--data", "{d}/data.csv", "--labels", "y",
+                                     "--predictions", "{d}/labels.csv")),
     ("symbolic train-critic", MISSING_FILE, ("--out", "{d}/o", "--library", "{d}/missing.lib")),
     ("symbolic train-critic", MISSING_FILE, ("--out", "{d}/o", "--points", "file:{d}/missing.npy")),
     ("symbolic train-critic", WRONG_TYPE, ("--out", "{d}/o", "--batch", "abc")),
@@ -124,6 +142,9 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("elicit worst", WRONG_TYPE): "takes only a folder",
     ("elicit worst", OUT_OF_RANGE): "takes only a folder",
     ("elicit worst", UNKNOWN_CHOICE): "takes only a folder",
+    ("elicit rank", WRONG_TYPE): "takes files and column names only",
+    ("elicit rank", OUT_OF_RANGE): "takes files and column names only",
+    ("elicit rank", UNKNOWN_CHOICE): "takes files and column names only",
     **{("symbolic problems", kind): "takes no options" for kind in KINDS},
 }
 
@@ -131,6 +152,7 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
 SUBPROCESS_CASES = [
     ("elicit study", ("--trials", "abc")),
     ("elicit run", ("--metrics", "{d}/garbage.npz", "--out", "{d}/o")),
+    ("elicit rank", ("--metric", "{d}/garbage.json", "--data", "{d}/labels.csv", "--predictions", "{d}/labels.csv")),
     ("symbolic train-critic", ("--out", "{d}/o", "--library", "{d}/garbage.lib")),
     ("symbolic discover", ("--out", "{d}/o", "--problem", "F11", "--epochs", "0")),
     ("sweep", ("--config", "{d}/garbage.yaml", "--out", "{d}/o")),
@@ -194,6 +216,9 @@ def bad_files(tmp_path: Path) -> Path:
     (d / "garbage.csv").write_text("x,y\n1,2\n3\n")
     (d / "data.csv").write_text("x,y\n" + "".join(f"{x},{2 * x}\n" for x in range(20)))
     (d / "overflow.lib").write_text("N0*x0**(10**10**10)\n")
+    (d / "labels.csv").write_text("label,pred\n" + "".join(f"{i % 2},{i // 2 % 2}\n" for i in range(8)))
+    (d / "metric.json").write_text('{"format_version": 1, "kind": "oraclelab.ElicitedMetric", "classes": ["0", "1"], '
+                                   '"a": [-1, -1], "B": [[0, 0], [0, 0]], "uncertainty": {}, "provenance": {}}\n')
     np.savez(d / "metrics.npz", a=np.eye(3)[:1] * 0.5, B=np.eye(3)[None])
     np.savez(d / "wrong-shapes.npz", a=np.zeros((2, 3)), B=np.zeros((2, 4, 4)))
     (d / "garbage-run").mkdir()

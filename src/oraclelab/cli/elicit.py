@@ -11,6 +11,7 @@ import numpy as np
 import typer
 
 from oraclelab.cli._options import config_from_options, config_options, with_config_options
+from oraclelab.elicit._simulate_config import SimulateConfig
 from oraclelab.elicit._study import StudyConfig
 
 app = typer.Typer(help="Metric elicitation from pairwise preferences (LPME, QME).", no_args_is_help=True)
@@ -208,3 +209,78 @@ def demo(
         console.print(f"B_hat =\n{result.B[0]}")
     console.print(f"a_err = ||a_hat - a|| = {record.a_err[0]:.3g}   B_err = ||B_hat - B||_F = {record.B_err[0]:.3g}")
     typer.echo(f"Run folder: {folder.path}")
+
+
+def simulate(
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-simulate-<time>)."),
+    **options: Any,
+) -> None:
+    """A simulated person on real data: elicit hidden metrics whose every query is a realised classifier."""
+    from rich.console import Console
+
+    from oraclelab.elicit._simulate_config import TRIAL_COLUMNS, run_simulation, simulation_summary, trial_rows
+    from oraclelab.runs import RunFolder
+
+    config = config_from_options(SimulateConfig, options)
+    folder = RunFolder(out or _default_out("simulate"))
+    folder.write_config({"command": "elicit simulate", **config.as_dict()})
+    space, result = run_simulation(config)
+    folder.write_csv("trials.csv", trial_rows(result), TRIAL_COLUMNS)
+    summary = simulation_summary(config, space, result)
+    folder.write_summary(summary)
+    Console().print(
+        f"{summary['source']}: k = {summary['classes']}, {summary['trials']} hidden metrics, "
+        f"median {summary['comparisons_median']:g} comparisons, {summary['seconds']:.1f} s\n"
+        f"median a_err {summary['a_err_median']:.4f}  B_err {summary['B_err_median']:.4f}  "
+        f"Kendall tau {summary['kendall_tau_median']:.3f} (min {summary['kendall_tau_min']:.3f}) over a pool of {config.pool}\n"
+        f"estimated flip rate (median) {summary['flip_rate_median']:.3f}  max rate gap {summary['max_rate_gap']:.2e}"
+    )
+    typer.echo(f"Run folder: {folder.path}")
+
+
+app.command("simulate")(with_config_options(simulate, SimulateConfig))
+
+
+@app.command()
+def rank(
+    metric: Path = typer.Option(..., "--metric", help="An elicited metric (JSON written by ElicitedMetric.save)."),
+    data: Path = typer.Option(..., "--data", help="CSV or NPZ file holding the true labels."),
+    predictions: List[Path] = typer.Option(..., "--predictions", help="One CSV or NPZ file of predicted labels per classifier."),
+    column: str = typer.Option("pred", "--column", help="Column of predicted labels in each --predictions file."),
+    labels: str = typer.Option("label", "--labels", help="Column of true labels in --data."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write ranking.csv and summary.json here (default: print only)."),
+) -> None:
+    """Rank classifiers' predictions by an elicited metric, with accuracy's ranking and Kendall's tau beside it."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from oraclelab.elicit._data import read_column
+    from oraclelab.elicit._elicited_metric import ElicitedMetric, rank_predictions
+    from oraclelab.runs import RunFolder
+
+    elicited = ElicitedMetric.load(metric)
+    y_true = read_column(data, labels)
+    names = [path.name for path in predictions]
+    names = names if len(set(names)) == len(names) else [str(path) for path in predictions]
+    ranking = rank_predictions(elicited, y_true, [(name, read_column(path, column)) for name, path in zip(names, predictions)])
+    rows = [{"predictions": name, "score": float(ranking.scores[i]), "metric_rank": float(ranking.metric_rank[i]),
+             "accuracy": float(ranking.accuracies[i]), "accuracy_rank": float(ranking.accuracy_rank[i])}
+            for i, name in enumerate(ranking.names)]
+    rows.sort(key=lambda row: row["metric_rank"])
+    table = Table(title=f"Ranked by {metric}")
+    for name in ("predictions", "score", "metric rank", "accuracy", "accuracy rank"):
+        table.add_column(name, justify="left" if name == "predictions" else "right")
+    for row in rows:
+        table.add_row(row["predictions"], f"{row['score']:.6g}", f"{row['metric_rank']:g}", f"{row['accuracy']:.4f}",
+                      f"{row['accuracy_rank']:g}")
+    console = Console()
+    console.width = max(console.width, 120)
+    console.print(table)
+    console.print(f"Kendall tau (metric vs accuracy): {ranking.kendall_tau:.3f}")
+    if out is not None:
+        folder = RunFolder(out)
+        folder.write_config({"command": "elicit rank", "metric": str(metric), "data": str(data), "labels": labels,
+                             "predictions": [str(p) for p in predictions], "column": column})
+        folder.write_csv("ranking.csv", rows, ("predictions", "score", "metric_rank", "accuracy", "accuracy_rank"))
+        folder.write_summary({"command": "elicit rank", "order": ranking.order(), "kendall_tau": ranking.kendall_tau, "rows": rows})
+        typer.echo(f"Run folder: {folder.path}")

@@ -58,6 +58,8 @@ from oraclelab.elicit._rate_space import (
 from oraclelab.elicit._realise import RealisedClassifier, binomial_band, max_rate_gap, realise, realise_many
 from oraclelab.elicit._records import EstimateRecord, load_metrics_file, load_record
 from oraclelab.elicit._study import PUBLISHED_MEDIANS, StudyConfig, run_study
+from oraclelab.elicit._simulate import SimulationResult, simulate_on_data
+from oraclelab.elicit._simulate_config import SimulateConfig, run_simulation
 
 __all__ = [
     "n_rates", "Sphere", "angles_to_unit", "unit_to_angles", "orthant_ranges", "sign_test_directions",
@@ -77,4 +79,5 @@ __all__ = [
     "rate_pairs", "confusion_rates", "expected_rates", "trivial_rates", "RateSpace", "build_rate_space",
     "RealisedClassifier", "realise", "realise_many", "binomial_band", "max_rate_gap",
     "ElicitedMetric", "Ranking", "rank_predictions",
+    "SimulationResult", "simulate_on_data", "SimulateConfig", "run_simulation",
 ]

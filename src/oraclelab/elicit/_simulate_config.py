@@ -1,0 +1,175 @@
+"""What ``oraclelab elicit simulate`` runs: a validated config, its data and hidden metrics, its tables.
+
+Fields declared with ``option`` are also the command's options. ``run_simulation`` loads the
+data (a bundled data set or a user's file), splits it, builds the rate space, reads or draws
+the hidden metrics and calls ``simulate_on_data``; ``trial_rows`` and ``simulation_summary``
+are what the run folder holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from oraclelab._config import option
+from oraclelab._validation import check_choice, check_int_at_least, check_positive, check_probability
+from oraclelab.elicit._active import DEFAULT_TOL
+from oraclelab.elicit._answers import AnswerModel, FlipNoise, IndifferenceNoise, LogisticNoise
+from oraclelab.elicit._data import (
+    BUNDLED_DATASETS,
+    ValidationData,
+    load_validation_file,
+    split_validation,
+    validation_from_bundled,
+)
+from oraclelab.elicit._metrics import QuadraticMetric, random_metrics
+from oraclelab.elicit._rate_space import RateSpace, build_rate_space
+from oraclelab.elicit._records import load_metrics_file
+from oraclelab.elicit._simulate import SimulationResult, simulate_on_data
+from oraclelab.errors import DataFileError, ParameterError
+from oraclelab.runs._seeding import stream_generator
+
+__all__ = ["SimulateConfig", "run_simulation", "trial_rows", "simulation_summary", "TRIAL_COLUMNS"]
+
+OWNER = "elicit simulate"
+SIMULATION_MODES = ("active",)
+TRIAL_COLUMNS = ("trial", "a_err", "B_err", "comparisons", "kendall_tau", "stopped", "flip_rate")
+
+
+@dataclass(frozen=True)
+class SimulateConfig:
+    """A simulated person on real data; validated on construction."""
+
+    dataset: str | None = option(None, help="A bundled data set (a logistic regression is fitted on half of it).",
+                                 choices=BUNDLED_DATASETS)
+    data: str | None = option(None, help="Validation file (CSV or NPZ): a label column and one probability column per class.")
+    labels: str = option("label", help="Label column of --data.")
+    proba: tuple[str, ...] | None = option(None, help="Probability columns of --data (default p_0, p_1, ...).")
+    classes: tuple[str, ...] | None = option(None, help="Class of each probability column (default: the sorted labels).")
+    metrics: str | None = option(None, help="NPZ of hidden metrics 'a' [T, q], 'B' [T, q, q] (default: --trials random well-formed ones).")
+    trials: int = option(20, help="Random hidden metrics drawn when --metrics is not given.")
+    mode: str = option("active", help="Elicitation mode.", choices=SIMULATION_MODES)
+    budget: int | None = option(None, help="Largest number of comparisons per trial (default: until --tol).")
+    tol: float = option(DEFAULT_TOL, help="Stop when the posterior's RMS standard deviation is at most this.")
+    flip_prob: float = option(0.0, help="Judge noise: flip each answer with this probability (0 to 0.5).")
+    indifference: float = option(0.0, help="Judge noise: scores closer than this look equal (coin flip).")
+    temperature: float = option(0.0, help="Judge noise: logistic (Bradley-Terry) answers at this temperature.")
+    held_out: float = option(0.3, help="Share of the validation rows held out from the rate space.")
+    pool: int = option(20, help="Classifiers (random region points, realised) ranked by both metrics.")
+    margin: float = option(0.98, help="Query region radius as a share of the inscribed radius.")
+    seed: int = option(0, help="Seed of the data split, hidden metrics, judge, elicitor and pool.")
+
+    def __post_init__(self) -> None:
+        if (self.dataset is None) == (self.data is None):
+            raise ParameterError(f"{OWNER} needs exactly one data source: a bundled 'dataset' or a 'data' file.")
+        if self.dataset is not None:
+            check_choice(self.dataset, "dataset", OWNER, BUNDLED_DATASETS)
+        check_choice(self.mode, "mode", OWNER, SIMULATION_MODES)
+        check_int_at_least(self.trials, "trials", OWNER, 1)
+        if self.budget is not None:
+            check_int_at_least(self.budget, "budget", OWNER, 1)
+        check_positive(self.tol, "tol", OWNER)
+        check_probability(self.flip_prob, "flip_prob", OWNER, upper=0.5)
+        for name in ("indifference", "temperature"):
+            if not getattr(self, name) >= 0:
+                raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
+        if sum(bool(v) for v in (self.flip_prob, self.indifference, self.temperature)) > 1:
+            raise ParameterError(f"{OWNER}: choose one judge noise model: 'flip_prob', 'indifference' or 'temperature'.")
+        check_probability(self.held_out, "held_out", OWNER)
+        if not 0.0 < self.held_out < 1.0:
+            raise ParameterError(f"The 'held_out' parameter of {OWNER} must be in (0, 1). Got {self.held_out!r} instead.")
+        check_int_at_least(self.pool, "pool", OWNER, 2)
+        check_probability(self.margin, "margin", OWNER)
+        if self.margin <= 0:
+            raise ParameterError(f"The 'margin' parameter of {OWNER} must be in (0, 1]. Got {self.margin!r} instead.")
+        check_int_at_least(self.seed, "seed", OWNER, 0)
+        for name in ("proba", "classes"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, tuple(str(v) for v in value))
+
+    def noise(self) -> AnswerModel | None:
+        """The judge's answer model, or None for exact answers."""
+        if self.flip_prob:
+            return FlipNoise(self.flip_prob)
+        if self.indifference:
+            return IndifferenceNoise(self.indifference)
+        if self.temperature:
+            return LogisticNoise(self.temperature)
+        return None
+
+    def as_dict(self) -> dict:
+        """Plain values for config.yaml."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["proba"] = None if self.proba is None else list(self.proba)
+        values["classes"] = None if self.classes is None else list(self.classes)
+        noise = self.noise()
+        values["noise"] = None if noise is None else noise.describe()
+        return values
+
+
+def load_data(config: SimulateConfig) -> ValidationData:
+    """The validation rows: the bundled data set's, or the file's."""
+    if config.dataset is not None:
+        return validation_from_bundled(config.dataset, seed=config.seed)
+    return load_validation_file(config.data, label_column=config.labels, proba_columns=config.proba, classes=config.classes)
+
+
+def hidden_metrics(config: SimulateConfig, space: RateSpace) -> QuadraticMetric:
+    """The metrics file's metrics (checked against the data's q), or seeded random well-formed ones on the region."""
+    q = space.n_rates
+    if config.metrics is None:
+        return random_metrics(config.trials, q, well_formed=True, sphere=space.region(config.margin),
+                              rng=stream_generator(config.seed, "simulate_metrics", q))
+    metric, _ = load_metrics_file(config.metrics)
+    if metric.dim != q:
+        raise DataFileError(f"{config.metrics}: field 'a' scores q = {metric.dim} rates but the data's "
+                            f"{space.n_classes} classes have q = {q}.")
+    return metric
+
+
+def run_simulation(config: SimulateConfig) -> tuple[RateSpace, SimulationResult]:
+    """Load the data, build its rate space and simulate the hidden metrics' judges on it."""
+    data = load_data(config)
+    fit, held = split_validation(data, held_out=config.held_out, seed=config.seed)
+    space = build_rate_space(fit, held, seed=config.seed)
+    metrics = hidden_metrics(config, space)
+    result = simulate_on_data(space, metrics, budget=config.budget, tol=config.tol, noise=config.noise(),
+                              pool_size=config.pool, margin=config.margin, seed=config.seed)
+    return space, result
+
+
+def trial_rows(result: SimulationResult) -> list[dict]:
+    """One row per trial: a_err, B_err, comparisons, kendall_tau, stopped, flip_rate."""
+    return [
+        {"trial": t, "a_err": float(result.a_err[t]), "B_err": float(result.B_err[t]),
+         "comparisons": int(result.comparisons[t]), "kendall_tau": float(result.kendall_tau[t]),
+         "stopped": str(result.stop_reason[t]), "flip_rate": float(result.flip_rate[t])}
+        for t in range(result.n_trials)
+    ]
+
+
+def simulation_summary(config: SimulateConfig, space: RateSpace, result: SimulationResult) -> dict:
+    """Headline numbers: medians over trials, the largest rate gap, sizes and seconds."""
+    return {
+        "command": OWNER,
+        "config": config.as_dict(),
+        "source": space.fit.source,
+        "data_hash": space.fit.data_hash(),
+        "classes": space.n_classes,
+        "q": space.n_rates,
+        "fit_rows": space.fit.n_rows,
+        "held_out_rows": space.held_out.n_rows,
+        "region_radius": space.region(config.margin).radius,
+        "trials": result.n_trials,
+        "a_err_median": float(np.median(result.a_err)),
+        "B_err_median": float(np.median(result.B_err)),
+        "comparisons_median": float(np.median(result.comparisons)),
+        "kendall_tau_median": float(np.median(result.kendall_tau)),
+        "kendall_tau_min": float(np.min(result.kendall_tau)),
+        "flip_rate_median": float(np.median(result.flip_rate)),
+        "max_rate_gap": result.max_rate_gap,
+        "realised_classifiers": result.n_realised,
+        "seconds": result.seconds,
+    }

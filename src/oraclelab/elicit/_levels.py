@@ -8,9 +8,10 @@ puts some mass on p = 0 and spreads the rest with a preference for small rates, 
 posterior mean is used: with few answers it stays well above zero (assuming too few wrong
 answers locks a belief onto them, assuming too many only slows it down); as consistent
 answers accumulate the mass at zero takes over, and one clear contradiction moves it away. The band
-half-width eps is the value of highest evidence on a coarse grid, refined on a finer one
-around it; it leaves zero only when that gains the evidence Schwarz's criterion asks of one
-more parameter.
+half-width eps is the value of highest evidence (the flip rate integrated out) on a coarse
+grid, refined on a finer one around it; it leaves zero only when that gains the evidence
+Schwarz's criterion asks of one more parameter. Flips and a band can both explain surprising
+answers, so the two are judged together, not one after the other.
 """
 
 from __future__ import annotations
@@ -47,28 +48,49 @@ def prior_flip_mean() -> float:
     return float(np.exp(_flip_log_prior()) @ FLIP_GRID)
 
 
-def _total_log_evidence(log_regions: np.ndarray, likelihood: AnswerLikelihood, answers: np.ndarray) -> np.ndarray:
-    """Sum over answers of log P(answer | cavity) from the region log-probabilities (T, n, 3) -> (T,)."""
+def _answer_weights(likelihood: AnswerLikelihood, answers: np.ndarray) -> np.ndarray:
+    """P(answer | region) for each answer: (T, n) -> (T, n, 3 regions)."""
     table = likelihood.table()  # (T, 3 regions, 3 answers)
     column = np.broadcast_to(answer_index(answers)[:, None, :], (answers.shape[0], 3, answers.shape[1]))
-    weights = np.swapaxes(np.take_along_axis(table, column, axis=-1), 1, 2)  # (T, n, 3 regions)
-    with np.errstate(divide="ignore"):
-        terms = log_regions + np.log(weights)
-    top = np.max(terms, axis=-1)
-    log_z = top + np.log(np.sum(np.exp(terms - top[..., None]), axis=-1))
-    return np.sum(np.maximum(log_z, -1e4), axis=-1)
+    return np.swapaxes(np.take_along_axis(table, column, axis=-1), 1, 2)
 
 
-def _best_band(likelihood: AnswerLikelihood, m: np.ndarray, v: np.ndarray, answers: np.ndarray,
-               grid: np.ndarray, n: int) -> np.ndarray:
-    """The band half-width of highest penalised evidence among ``grid`` ((G,) shared, or (T, G) per trial)."""
-    grid = np.broadcast_to(grid, (answers.shape[0],) + grid.shape[-1:])
-    totals = []
+def _evidence_by_flip(likelihood: AnswerLikelihood, m: np.ndarray, v: np.ndarray, answers: np.ndarray) -> np.ndarray:
+    """Sum over answers of log P(answer | cavity) for every flip rate of ``FLIP_GRID``: (T, n) -> (T, G).
+
+    The answer table is affine in p, so each answer's evidence is top + log(s0 + p s1) with
+    s0, s1 computed once from the (scaled) region probabilities.
+    """
+    log_regions = likelihood.region_log_probabilities(m, v)
+    top = np.max(log_regions, axis=-1)
+    regions = np.exp(log_regions - top[..., None])
+    at_zero = _answer_weights(likelihood.with_levels(p=np.zeros_like(likelihood.p)), answers)
+    at_half = _answer_weights(likelihood.with_levels(p=np.full_like(likelihood.p, 0.5)), answers)
+    s0 = np.sum(regions * at_zero, axis=-1)
+    s1 = 2.0 * np.sum(regions * (at_half - at_zero), axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_z = top[..., None] + np.log(np.maximum(s0[..., None] + FLIP_GRID * s1[..., None], 0.0))
+    return np.sum(np.maximum(np.nan_to_num(log_z, nan=-1e4), -1e4), axis=1)
+
+
+def _band_search(likelihood: AnswerLikelihood, m: np.ndarray, v: np.ndarray, answers: np.ndarray,
+                 grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Among band half-widths ``grid`` ((G,) shared or (T, G)), the one of highest penalised evidence
+    with the flip rate integrated out under its prior; returns it (T,), its penalised evidence
+    (T,) and the flip rate's log posterior there (T, len(FLIP_GRID))."""
+    T, n = answers.shape
+    grid = np.broadcast_to(grid, (T,) + grid.shape[-1:])
+    best_eps, best_score, best_post = np.zeros(T), np.full(T, -np.inf), np.zeros((T, FLIP_GRID.size))
+    penalty = BAND_PENALTY * np.log(max(n, 2))
     for column in grid.T:
-        trial = likelihood.with_levels(eps=column)
-        totals.append(_total_log_evidence(trial.region_log_probabilities(m, v), trial, answers))
-    penalised = np.stack(totals, axis=-1) - np.where(grid > 0, BAND_PENALTY * np.log(max(n, 2)), 0.0)
-    return np.take_along_axis(grid, np.argmax(penalised, axis=-1)[:, None], axis=-1)[:, 0]
+        log_post = _evidence_by_flip(likelihood.with_levels(eps=column), m, v, answers) + _flip_log_prior()
+        top = np.max(log_post, axis=-1)
+        score = top + np.log(np.sum(np.exp(log_post - top[:, None]), axis=-1)) - np.where(column > 0, penalty, 0.0)
+        better = score > best_score
+        best_eps = np.where(better, column, best_eps)
+        best_score = np.where(better, score, best_score)
+        best_post = np.where(better[:, None], log_post, best_post)
+    return best_eps, best_score, best_post
 
 
 def estimate_levels(
@@ -76,9 +98,6 @@ def estimate_levels(
     cavity_mean: np.ndarray,
     cavity_var: np.ndarray,
     answers: np.ndarray,
-    *,
-    flip: bool = True,
-    band: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Flip rates (posterior means) and band half-widths (penalised maxima), each (T,), from cavities.
 
@@ -86,20 +105,12 @@ def estimate_levels(
     ----------
     likelihood : the current likelihood, T trials (its smoothing, tell and lapse are kept)
     cavity_mean, cavity_var, answers : ndarrays of shape (T, n)
-    flip, band : which levels to estimate (the other keeps its current value)
     """
-    p, eps = likelihood.p.copy(), likelihood.eps.copy()
-    n = answers.shape[-1]
-    if band:
-        eps = _best_band(likelihood, cavity_mean, cavity_var, answers, BAND_GRID, n)
-        refined = eps[:, None] * BAND_REFINE  # (T, R), zero rows stay zero
-        eps = _best_band(likelihood, cavity_mean, cavity_var, answers, refined, n)
-    if flip:
-        with_band = likelihood.with_levels(eps=eps)
-        log_regions = with_band.region_log_probabilities(cavity_mean, cavity_var)
-        log_post = np.stack([
-            _total_log_evidence(log_regions, with_band.with_levels(p=np.full_like(p, value)), answers) for value in FLIP_GRID
-        ], axis=-1) + _flip_log_prior()
-        weights = np.exp(log_post - log_post.max(axis=-1, keepdims=True))
-        p = weights @ FLIP_GRID / weights.sum(axis=-1)
-    return p, eps
+    m, v = cavity_mean, cavity_var
+    eps, score, log_post = _band_search(likelihood, m, v, answers, BAND_GRID)
+    fine_eps, fine_score, fine_post = _band_search(likelihood, m, v, answers, eps[:, None] * BAND_REFINE)
+    better = fine_score > score
+    eps = np.where(better, fine_eps, eps)
+    log_post = np.where(better[:, None], fine_post, log_post)
+    weights = np.exp(log_post - log_post.max(axis=-1, keepdims=True))
+    return weights @ FLIP_GRID / weights.sum(axis=-1), eps

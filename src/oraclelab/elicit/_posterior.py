@@ -20,10 +20,8 @@ from oraclelab.elicit._likelihood import AnswerLikelihood
 
 __all__ = ["DirectionPosterior", "site_update", "rescale_sites"]
 
-#: Largest factor by which one answer may shrink the belief's variance along its gap, minus
-#: one (tau v <= this). A step whose cavity sits on the wrong side asks for a near-point mass
-#: at the step, a wall no later answer can push the belief through; real walls are soft.
-MAX_SITE_PRECISION = 10.0
+#: Largest fraction of the cavity variance one site may remove (keeps site precisions finite).
+_MAX_SHRINK = 1.0 - 1e-9
 #: Largest site precision per unit squared feature norm: no answer pins its gap to better
 #: than 1e-6 of the features' scale, which keeps the posterior precision invertible.
 MAX_GAP_PRECISION = 1e12
@@ -37,8 +35,7 @@ def site_update(cavity_mean: np.ndarray, cavity_var: np.ndarray, answers: np.nda
     to zero (the site then moves the mean only).
     """
     _, alpha, beta = likelihood.site_moments(cavity_mean, cavity_var, answers)
-    cap = MAX_SITE_PRECISION / (1.0 + MAX_SITE_PRECISION) / cavity_var
-    beta = np.clip(np.nan_to_num(beta, nan=0.0), 0.0, cap)
+    beta = np.clip(np.nan_to_num(beta, nan=0.0), 0.0, _MAX_SHRINK / cavity_var)
     alpha = np.nan_to_num(alpha, nan=0.0, posinf=0.0, neginf=0.0)
     denominator = 1.0 - beta * cavity_var
     return beta / denominator, (alpha + beta * cavity_mean) / denominator

@@ -25,13 +25,18 @@ _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _SQRT_HALF = math.sqrt(0.5)
 
 
+#: The fit's log erfc(0) is this far from 0; it is taken out, so Phi is exactly 1/2 at 0 and
+#: continuous there (Phi(z) for z > 0 is 1 - Phi(-z)).
+_AT_ZERO = sum(_ERFC_POLY)
+
+
 def _log_erfc_nonnegative(x: np.ndarray) -> np.ndarray:
     """log erfc(x) for x >= 0 (any shape)."""
     t = 1.0 / (1.0 + 0.5 * x)
     poly = np.full_like(t, _ERFC_POLY[-1])
     for coefficient in _ERFC_POLY[-2::-1]:
         poly = poly * t + coefficient
-    return np.log(t) - x * x + poly
+    return np.log(t) - x * x + poly - _AT_ZERO
 
 
 def log_ndtr(z: np.ndarray) -> np.ndarray:

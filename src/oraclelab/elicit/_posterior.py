@@ -215,8 +215,9 @@ class DirectionPosterior:
         """The mean direction u = w / ||w|| (T, d) and the variances of the normalised w's entries (T, d), to first order.
 
         The normalised w moves by (I - u u') dw / ||w||, so its covariance is P cov P / ||w||^2.
+        (A belief with no direction yet, mean 0, reports u = 0 and huge variances.)
         """
-        norm = np.maximum(np.linalg.norm(self.mean, axis=-1), 1e-300)
+        norm = np.maximum(np.linalg.norm(self.mean, axis=-1), 1e-150)
         unit = self.mean / norm[:, None]
         cov_unit = (self.cov @ unit[..., None])[..., 0]
         along = np.sum(unit * cov_unit, axis=-1)

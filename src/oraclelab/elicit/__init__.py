@@ -21,10 +21,11 @@ from oraclelab.elicit._data import (
 )
 from oraclelab.elicit._elicited_metric import ElicitedMetric, Ranking, rank_predictions
 from oraclelab.elicit._active import DEFAULT_TOL, ActiveElicitor, ActiveResult, Query, elicit_active
-from oraclelab.elicit._answers import AnswerModel, LogisticNoise
+from oraclelab.elicit._answers import AnswerModel, LogisticNoise, answer_model, parse_answer_model
 from oraclelab.elicit._estimators import LinearMetricElicitor, QuadraticMetricElicitor
 from oraclelab.elicit._features import features, n_parameters, pack_metric, pair_features, unpack_metric
 from oraclelab.elicit._likelihood import AnswerLikelihood
+from oraclelab.elicit._noise_study import NoiseStudyConfig, NoiseStudyRow, NoiseStudyTable, information_limit, run_noise_study
 from oraclelab.elicit._geometry import Sphere, angles_to_unit, n_rates, orthant_ranges, sign_test_directions, unit_to_angles
 from oraclelab.elicit._lpme import LPMEResult, classic_halvings, elicit_linear, lpme
 from oraclelab.elicit._metrics import (
@@ -37,6 +38,7 @@ from oraclelab.elicit._metrics import (
 )
 from oraclelab.elicit._oracles import Arcs, FlipNoise, HiddenMetricOracle, IndifferenceNoise, NoiseModel, Oracle
 from oraclelab.elicit._outputs import WorstCase, find_worst
+from oraclelab.elicit._plots import plot_noise_study
 from oraclelab.elicit._qme import (
     GradientCheck,
     QMEResult,
@@ -65,7 +67,8 @@ __all__ = [
     "n_rates", "Sphere", "angles_to_unit", "unit_to_angles", "orthant_ranges", "sign_test_directions",
     "QuadraticMetric", "random_metrics", "published_metrics", "random_spd_matrices", "is_well_formed", "regularity_margins",
     "Oracle", "HiddenMetricOracle", "Arcs", "NoiseModel", "AnswerModel", "FlipNoise", "IndifferenceNoise", "LogisticNoise",
-    "AnswerLikelihood",
+    "AnswerLikelihood", "answer_model", "parse_answer_model",
+    "NoiseStudyConfig", "NoiseStudyRow", "NoiseStudyTable", "run_noise_study", "information_limit", "plot_noise_study",
     "elicit_active", "ActiveElicitor", "ActiveResult", "Query", "DEFAULT_TOL",
     "n_parameters", "features", "pair_features", "pack_metric", "unpack_metric",
     "lpme", "elicit_linear", "LPMEResult", "classic_halvings",

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oraclelab._validation import check_positive, check_probability
+from oraclelab._validation import check_choice, check_positive, check_probability
 from oraclelab.elicit._likelihood import AnswerLikelihood
+from oraclelab.errors import ParameterError
 
-__all__ = ["AnswerModel", "NoiseModel", "FlipNoise", "IndifferenceNoise", "LogisticNoise"]
+__all__ = ["AnswerModel", "NoiseModel", "FlipNoise", "IndifferenceNoise", "LogisticNoise", "ANSWER_MODELS", "answer_model", "parse_answer_model"]
 
 #: A logistic curve 1 / (1 + exp(-x)) is closest to the probit Phi(x sqrt(pi / 8)).
 PROBIT_MATCH = math.sqrt(math.pi / 8.0)
@@ -124,3 +125,35 @@ class LogisticNoise(AnswerModel):
 
     def describe(self) -> dict:
         return {"kind": "logistic", "temperature": self.temperature}
+
+
+#: Kinds of simulated judge by name, as configs and command lines spell them.
+ANSWER_MODELS = ("none", "flip", "indifference", "logistic")
+
+
+def answer_model(kind: str, level: float | None = None, *, tell: bool = False) -> AnswerModel | None:
+    """A simulated judge from its kind and level: flip rate, band half-width or temperature (None for "none")."""
+    kind = check_choice(kind, "noise_model", "answer_model", ANSWER_MODELS)
+    if kind == "none":
+        return None
+    if level is None:
+        raise ParameterError(f"The '{kind}' noise model needs a level (flip rate, band half-width or temperature).")
+    if kind == "flip":
+        return FlipNoise(level)
+    if kind == "indifference":
+        return IndifferenceNoise(level, tell=tell)
+    return LogisticNoise(level)
+
+
+def parse_answer_model(spec: str) -> AnswerModel | None:
+    """A simulated judge from text such as "none", "flip:0.1", "indifference:1e-4", "indifference-tell:1e-4", "logistic:0.01"."""
+    kind, _, level = str(spec).strip().partition(":")
+    tell = kind.endswith("-tell")
+    kind = kind[: -len("-tell")] if tell else kind
+    if kind == "none" and not level:
+        return None
+    try:
+        value = float(level)
+    except ValueError:
+        raise ParameterError(f"A noise model reads KIND:LEVEL with KIND one of {', '.join(ANSWER_MODELS)}. Got {spec!r} instead.") from None
+    return answer_model(kind, value, tell=tell)

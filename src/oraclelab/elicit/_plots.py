@@ -10,7 +10,9 @@ import numpy as np
 from oraclelab.elicit._records import EstimateRecord
 from oraclelab.runs._figures import pyplot, save_figure
 
-__all__ = ["plot_error_histograms", "plot_errors_vs_classes"]
+__all__ = ["plot_error_histograms", "plot_errors_vs_classes", "plot_noise_study"]
+
+_MODE_COLOURS = {"classic": "#c03d3e", "efficient": "#e1a33a", "active": "#3b75af"}
 
 
 def plot_error_histograms(records: Sequence[EstimateRecord], path: str | Path) -> Path:
@@ -80,4 +82,44 @@ def plot_errors_vs_classes(rows: Sequence[dict], path: str | Path) -> Path:
         axis.legend(frameon=False, fontsize=8)
     figure.suptitle("QME elicitation error against the number of classes")
     figure.subplots_adjust(bottom=0.15, wspace=0.3)
+    return save_figure(figure, path)
+
+
+def plot_noise_study(table, path: str | Path) -> Path:
+    """B_err against comparisons (medians, p10-p90 band) per mode, a panel per judge's noise.
+
+    ``table`` is a ``NoiseStudyTable``; dotted lines mark the information limit
+    (d - 1) log2(100) / (1 - H(p)) for a flip judge (noise-free: 1 bit per answer).
+    """
+    from oraclelab.elicit._answers import FlipNoise, parse_answer_model
+    from oraclelab.elicit._geometry import n_rates
+    from oraclelab.elicit._noise_study import information_limit
+
+    plt = pyplot()
+    noises = list(dict.fromkeys(row.noise for row in table.rows))
+    modes = list(dict.fromkeys(row.mode for row in table.rows))
+    figure, axes = plt.subplots(1, len(noises), figsize=(4.2 * len(noises), 3.8), squeeze=False, sharey=True)
+    q = n_rates(table.config.classes)
+    for axis, noise in zip(axes[0], noises):
+        for mode in modes:
+            points = [r for r in table.select(mode, noise) if np.isfinite(r.B_err_median)]
+            if not points:
+                continue
+            x = np.array([r.comparisons_median for r in points])
+            colour = _MODE_COLOURS.get(mode, "#555555")
+            axis.plot(x, [r.B_err_median for r in points], marker="o", markersize=3, color=colour, label=mode)
+            low = np.array([r.B_err_p10 for r in points], dtype=np.float64)
+            high = np.array([r.B_err_p90 for r in points], dtype=np.float64)
+            finite = np.isfinite(low) & np.isfinite(high)
+            axis.fill_between(x[finite], low[finite], high[finite], color=colour, alpha=0.18, linewidth=0)
+        judge = parse_answer_model(noise)
+        flip = judge.p if isinstance(judge, FlipNoise) else 0.0
+        axis.axvline(information_limit(q, flip), color="#333333", linestyle=":", linewidth=1, label="information limit (1e-2)")
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_title(f"k = {table.config.classes}, judge: {noise}", fontsize=9)
+        axis.set_xlabel("comparisons (median)")
+        axis.legend(frameon=False, fontsize=7)
+    axes[0, 0].set_ylabel("B_err (median, p10-p90)")
+    figure.suptitle("Elicitation error against comparisons, by mode and judge")
     return save_figure(figure, path)

@@ -100,6 +100,12 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("symbolic train-critics", OUT_OF_RANGE, ("--out", "{d}/o", "--max-epochs", "0")),
     ("symbolic train-critics", UNKNOWN_CHOICE, ("--out", "{d}/o", "--critic", "nope")),
     ("symbolic train-critics", MALFORMED_FILE, ("--job", "{d}/garbage.json")),
+    ("symbolic problems", WRONG_TYPE, ("--export", "F11", "--rows", "abc", "--out", "{d}/o.csv")),
+    ("symbolic problems", OUT_OF_RANGE, ("--export", "F11", "--rows", "0", "--out", "{d}/o.csv")),
+    ("symbolic problems", OUT_OF_RANGE, ("--export", "F11", "--noise", "-0.5", "--out", "{d}/o.csv")),
+    ("symbolic problems", OUT_OF_RANGE, ("--export", "F11", "--out", "{d}/o.npz")),
+    ("symbolic problems", OUT_OF_RANGE, ("--rows", "10")),
+    ("symbolic problems", UNKNOWN_CHOICE, ("--export", "nope", "--out", "{d}/o.csv")),
     ("symbolic sr", MISSING_FILE, ("--out", "{d}/o", "--data", "{d}/missing.csv", "--inputs", "x", "--target", "y")),
     ("symbolic sr", WRONG_TYPE, ("--out", "{d}/o", "--problem", "F00", "--seconds", "abc")),
     ("symbolic sr", OUT_OF_RANGE, ("--out", "{d}/o", "--problem", "F00", "--seconds", "-1")),
@@ -145,7 +151,8 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("elicit rank", WRONG_TYPE): "takes files and column names only",
     ("elicit rank", OUT_OF_RANGE): "takes files and column names only",
     ("elicit rank", UNKNOWN_CHOICE): "takes files and column names only",
-    **{("symbolic problems", kind): "takes no options" for kind in KINDS},
+    ("symbolic problems", MISSING_FILE): "reads no input file (--export writes one)",
+    ("symbolic problems", MALFORMED_FILE): "reads no input file (--export writes one)",
 }
 
 #: A few cases also run as real processes: stderr then holds everything, warnings included.

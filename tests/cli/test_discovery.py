@@ -91,3 +91,56 @@ def test_importing_the_commands_stays_light():
             "print(sorted(m for m in ('torch', 'sympy', 'pyoperon', 'matplotlib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_problems_export_writes_a_csv_that_discover_style_loading_reads(run_cli, tmp_path):
+    import sympy
+
+    from oraclelab.symbolic.problems import get_problem
+    from oraclelab.symbolic.problems._table import load_table
+
+    out = tmp_path / "F04.csv"
+    code, stdout, stderr = run_cli("symbolic", "problems", "--export", "F04", "--rows", "200", "--seed", "5",
+                                   "--out", out)
+    assert code == 0, stderr
+    assert str(out) in stdout and "200 rows" in stdout
+    assert out.read_text().splitlines()[0] == "x0,x1,x2,y"
+    table = load_table(out, inputs=["x0", "x1", "x2"], target="y")
+    symbols = sympy.symbols("x0 x1 x2", real=True)
+    truth = sympy.lambdify(symbols, get_problem("F04").target_sympy, modules="numpy")(*table.X.T)
+    np.testing.assert_allclose(table.y, truth, rtol=1e-12, atol=1e-12)
+    again = tmp_path / "again.csv"
+    assert run_cli("symbolic", "problems", "--export", "f04", "--rows", "200", "--seed", "5", "--out", again)[0] == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_problems_export_with_noise_and_default_name(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run_cli("symbolic", "problems", "--export", "F11", "--rows", "1000", "--noise", "0.01")
+    assert code == 0, stderr
+    from oraclelab.symbolic.problems import get_problem
+    from oraclelab.symbolic.problems._table import load_table
+
+    table = load_table(tmp_path / "F11.csv", inputs=["x0"], target="y")
+    _, clean = get_problem("F11").evaluate(table.X)
+    # 1000 Gaussian residuals: sample std within 10% of 0.01 * std(target) (about 4.5 standard errors)
+    assert np.std(table.y - clean) == pytest.approx(0.01 * np.std(clean), rel=0.1)
+
+
+@pytest.mark.parametrize("args, match", [
+    (("--export", "F99"), "Unknown problem 'F99'"),
+    (("--export", "F11", "--rows", "0"), "'rows' parameter of export_problem must be an integer >= 1"),
+    (("--export", "F11", "--noise", "-1"), "'noise' parameter of export_problem must be a number >= 0"),
+])
+def test_problems_export_mistakes_are_one_line_exit_2(run_cli, tmp_path, args, match):
+    code, stdout, stderr = run_cli("symbolic", "problems", *args, "--out", tmp_path / "o.csv")
+    assert code == 2 and len(stderr.strip().splitlines()) == 1
+    assert match in stderr and not (tmp_path / "o.csv").exists()
+
+
+def test_an_exported_problem_runs_through_sr_as_user_data(run_cli, tmp_path):
+    data = tmp_path / "F07.csv"
+    assert run_cli("symbolic", "problems", "--export", "F07", "--rows", "100", "--out", data)[0] == 0
+    code, stdout, stderr = run_cli("symbolic", "sr", "--data", data, "--inputs", "x0,x1", "--target", "y",
+                                   "--out", tmp_path / "run", *FAST)
+    assert code == 0, stderr

@@ -15,26 +15,36 @@ from oraclelab.cli._options import with_config_options
 from oraclelab.cli._tables import print_table
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.problems._export import ExportConfig
 from oraclelab.symbolic.models._names import ACTIVATION_CLASSES, OUTPUTS
 
 __all__ = ["discover_command", "problems_command", "register", "sr_command"]
 
 
-def problems_command() -> None:
-    """List the built-in benchmark problems: inputs, latents g(x), outer f(g) and target f(g(x))."""
-    from oraclelab.symbolic.problems import list_problems
+def problems_command(**options: Any) -> None:
+    """List the built-in benchmark problems, or write one as a CSV file (--export NAME --rows --noise --seed --out)."""
+    from oraclelab.cli._options import config_from_options
+    from oraclelab.symbolic.problems import export_problem, list_problems, write_problem_csv
 
-    rows = [
-        {
-            "name": problem.name,
-            "inputs": problem.inputs.describe(),
-            "latents g": "; ".join(str(g) for g in problem.latent_sympy),
-            "outer f(g)": "-" if problem.outer_sympy is None else str(problem.outer_sympy),
-            "target f(g(x))": str(problem.target_sympy),
-        }
-        for problem in list_problems()
-    ]
-    print_table("built-in problems", rows)
+    config = config_from_options(ExportConfig, options)
+    if config.problem is None:
+        print_table("built-in problems", [_problem_row(problem) for problem in list_problems()])
+        return
+    exported = export_problem(config.problem, config.rows, noise=config.noise, seed=config.seed)
+    path = write_problem_csv(config.out or f"{config.problem}.csv", exported)
+    typer.echo(f"{config.problem}: {len(exported.y)} rows, columns {','.join(exported.input_names)},y, "
+               f"noise std {exported.noise_std:.6g} (seed {config.seed}) -> {path}")
+
+
+def _problem_row(problem: Any) -> dict[str, str]:
+    """One row of the problem list: inputs, latents g(x), outer f(g) and target f(g(x))."""
+    return {
+        "name": problem.name,
+        "inputs": problem.inputs.describe(),
+        "latents g": "; ".join(str(g) for g in problem.latent_sympy),
+        "outer f(g)": "-" if problem.outer_sympy is None else str(problem.outer_sympy),
+        "target f(g(x))": str(problem.target_sympy),
+    }
 
 
 def sr_command(
@@ -140,6 +150,6 @@ def discover_command(
 
 def register(app: typer.Typer) -> None:
     """Add the discovery commands (problems, sr, discover) to ``app``."""
-    app.command("problems")(problems_command)
+    app.command("problems")(with_config_options(problems_command, ExportConfig))
     app.command("sr")(sr_command)
     app.command("discover")(with_config_options(discover_command, DiscoveryConfig))

@@ -1,11 +1,14 @@
-"""Equivalence (SRBench rule), constant rounding and composition on known pairs."""
+"""Equivalence (SRBench rule, then identities), constant rounding and composition on known pairs."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 import sympy
 
 from oraclelab.symbolic.regression import are_equivalent, compose, round_constants
+from oraclelab.symbolic.regression._equivalence import check_equivalence, exact_constants
 
 x, y = sympy.symbols("x0 x1", real=True)
 g0, g1 = sympy.symbols("g0 g1", real=True)
@@ -94,3 +97,97 @@ def test_a_formula_too_deep_to_evaluate_is_not_equivalent_and_does_not_crash():
     for k in range(150):  # deeper than lambdify can print and compile
         deep = sympy.sin(deep + F(0.5 + k % 7))
     assert not are_equivalent(deep, x**2)
+
+
+x2 = sympy.Symbol("x2", real=True)
+p = sympy.Symbol("p", positive=True)
+pi = sympy.pi
+sin, cos, exp, log = sympy.sin, sympy.cos, sympy.exp, sympy.log
+
+#: Pairs equal by an identity the SRBench rounding alone does not see (a sine term keeps each
+#: side from being a constant multiple of the other).
+IDENTITIES = [
+    # direct SR's answer to F04 and F04's formula (problems/_builtin.py: G0**2 + G1*G2)
+    (x2**3 * exp(x2) + (F(0.5) - F(0.5) * cos(2 * x)) * cos(y) ** 2, x2**3 * exp(x2) + sin(x) ** 2 * cos(y) ** 2),
+    (sin(x) ** 2 + y, (1 - cos(2 * x)) / 2 + y),
+    (cos(x - pi / 2) + x**2, sin(x) + x**2),
+    (sin(x + F(1.5708)) + x**2, cos(x) + x**2),  # a phase that rounds like pi/2
+    (sin(2 * x) + y, 2 * sin(x) * cos(x) + y),
+    (exp(x + y) + sin(x), exp(x) * exp(y) + sin(x)),
+    (exp(2 * log(p)) + sin(p), p**2 + sin(p)),
+    ((x + 1) ** 2 + sin(x), x**2 + 2 * x + 1 + sin(x)),
+    (x * (y + x2) + sin(x), x * y + x * x2 + sin(x)),
+    (F(0.3333) * x + sin(x), x / 3 + sin(x)),  # 0.3333 and 1/3 both round to 0.333
+    (F(0.5) * x, x / 2),
+]
+NEAR_MISSES = [
+    (sin(x), x - x**3 / 6),
+    (exp(x), 1 + x + x**2 / 2),
+    (F(0.5) * x + sin(x), F(0.51) * x + sin(x)),
+    (F(0.334) * x + sin(x), x / 3 + sin(x)),  # 0.334 does not round like 1/3
+    (sin(x) ** 2 + y, (1 - cos(2 * x)) / 3 + y),
+    (sin(x + F(1.58)) + x**2, cos(x) + x**2),  # 1.58 does not round like pi/2
+    (exp(x + y) + sin(x), exp(x) + exp(y) + sin(x)),
+    (sin(2 * x) + y, 2 * sin(x) + y),
+]
+
+
+@pytest.mark.parametrize("a, b", IDENTITIES)
+def test_identities_are_equivalent_both_ways(a, b):
+    assert are_equivalent(a, b) and are_equivalent(b, a)
+
+
+@pytest.mark.parametrize("a, b", NEAR_MISSES)
+def test_near_misses_are_not_equivalent_both_ways(a, b):
+    assert not are_equivalent(a, b) and not are_equivalent(b, a)
+
+
+def test_the_srbench_rule_alone_misses_the_f04_answer():
+    answer = x2**3 * exp(x2) + (F(0.5) - F(0.5) * cos(2 * x)) * cos(y) ** 2
+    verdict = check_equivalence(answer, x2**3 * exp(x2) + sin(x) ** 2 * cos(y) ** 2)
+    assert verdict.equivalent and verdict.rule == "identity" and verdict.limits == ()
+    assert check_equivalence(x**2 + 1, x**2 + 7).rule == "srbench"
+
+
+def test_a_constant_ratio_is_equivalent_by_the_srbench_rule():
+    # SRBench counts a constant factor as equivalent, so a bare 0.5*x vs 0.51*x is a match
+    assert are_equivalent(F(0.5) * x, F(0.51) * x)
+
+
+@pytest.mark.parametrize("value, exact", [
+    (0.5, sympy.Rational(1, 2)), (0.3333, sympy.Rational(1, 3)), (1.5708, pi / 2), (3.1416, pi),
+    (0.51, sympy.Rational(51, 100)), (0.0895, sympy.Rational(179, 2000)), (-0.75, sympy.Rational(-3, 4)),
+    (2.0, sympy.Integer(2)),
+])
+def test_exact_constants_rounds_like_srbench(value, exact):
+    assert exact_constants(F(value) * x) == exact * x
+    assert float(f"{float(exact):.3g}") == float(f"{value:.3g}")
+
+
+def test_too_long_a_difference_is_reported_not_silent(caplog):
+    a = sum(sin(k * x) ** 2 for k in range(1, 4))
+    b = sum((1 - cos(2 * k * x)) / 2 for k in range(1, 4))
+    verdict = check_equivalence(a, b, max_ops=20)
+    assert not verdict.equivalent and verdict.undecided
+    assert any("operations (more than 20)" in limit for limit in verdict.limits)
+    with caplog.at_level("WARNING"):
+        assert not are_equivalent(a, b, max_ops=20)
+    assert "Equivalence undecided" in caplog.text
+    assert check_equivalence(a, b).equivalent  # with the default bound it is proven
+
+
+def test_a_time_limit_is_reported_not_silent():
+    a = x2**3 * exp(x2) + (F(0.5) - F(0.5) * cos(2 * x)) * cos(y) ** 2
+    verdict = check_equivalence(a, x2**3 * exp(x2) + sin(x) ** 2 * cos(y) ** 2, max_seconds=1e-4)
+    assert not verdict.equivalent and verdict.undecided
+    assert any("time limit of 0.0001 s" in limit for limit in verdict.limits), verdict.limits
+
+
+def test_the_time_limit_holds_outside_the_main_thread():
+    a = x2**3 * exp(x2) + (F(0.5) - F(0.5) * cos(2 * x)) * cos(y) ** 2
+    results = []
+    worker = threading.Thread(target=lambda: results.append(
+        check_equivalence(a, x2**3 * exp(x2) + sin(x) ** 2 * cos(y) ** 2, max_seconds=0.0)))
+    worker.start()
+    worker.join(timeout=60)
+    assert results and results[0].undecided and "time limit of 0 s" in " ".join(results[0].limits)

@@ -12,7 +12,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._regressor": ("SymbolicRegressor", "SRResult", "ParetoPoint", "symbolic_regression", "evaluate_expression", "scores"),
     "._operon_tree": ("operon_tree_to_sympy",),
     "._compose": ("compose", "round_constants"),
-    "._equivalence": ("are_equivalent",),
+    "._equivalence": ("are_equivalent", "check_equivalence", "Equivalence"),
     "._refit": ("refit_constants", "prune_constants"),
     "._template_fit": ("TemplateFit", "fit_template", "fit_library"),
     "._baseline": ("DirectSROutcome", "direct_sr", "write_direct_sr"),

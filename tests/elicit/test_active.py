@@ -159,3 +159,16 @@ def test_tell_checks_the_answers_and_ask_after_the_end_says_so():
 def test_the_oracle_must_match_the_sphere():
     with pytest.raises(ParameterError, match="rates"):
         elicit_active(HiddenMetricOracle(random_metrics(1, 2, rng=0)), Sphere.centred(n_rates(3)))
+
+
+def test_estimator_wrapper_follows_the_functional_core():
+    from oraclelab.elicit import ActiveMetricElicitor
+
+    metric = random_metrics(3, 2, rng=17)
+    model = ActiveMetricElicitor(budget=20, rng=18).fit(HiddenMetricOracle(metric), Sphere.centred(2))
+    result = elicit_active(HiddenMetricOracle(metric), Sphere.centred(2), budget=20, rng=18)
+    np.testing.assert_array_equal(model.B_, result.B)
+    np.testing.assert_array_equal(model.B_interval_, result.B_interval)
+    r = np.random.default_rng(0).normal(size=(3, 4, 2))
+    expected = np.einsum("tnq,tq->tn", r, result.a) + 0.5 * np.einsum("tni,tij,tnj->tn", r, result.B, r)
+    np.testing.assert_allclose(model.score(r), expected)

@@ -22,7 +22,7 @@ from oraclelab.elicit._data import (
 from oraclelab.elicit._elicited_metric import ElicitedMetric, Ranking, rank_predictions
 from oraclelab.elicit._active import DEFAULT_TOL, ActiveElicitor, ActiveResult, Query, elicit_active
 from oraclelab.elicit._answers import AnswerModel, LogisticNoise, answer_model, parse_answer_model
-from oraclelab.elicit._estimators import LinearMetricElicitor, QuadraticMetricElicitor
+from oraclelab.elicit._estimators import ActiveMetricElicitor, LinearMetricElicitor, QuadraticMetricElicitor
 from oraclelab.elicit._features import features, n_parameters, pack_metric, pair_features, unpack_metric
 from oraclelab.elicit._likelihood import AnswerLikelihood
 from oraclelab.elicit._noise_study import NoiseStudyConfig, NoiseStudyRow, NoiseStudyTable, information_limit, run_noise_study
@@ -74,7 +74,7 @@ __all__ = [
     "lpme", "elicit_linear", "LPMEResult", "classic_halvings",
     "elicit_quadratic", "QMEResult", "solve_quadratic", "qme_from_true_gradients", "true_gradients",
     "check_gradients", "GradientCheck", "gradient_names",
-    "LinearMetricElicitor", "QuadraticMetricElicitor",
+    "LinearMetricElicitor", "QuadraticMetricElicitor", "ActiveMetricElicitor",
     "StudyConfig", "run_study", "PUBLISHED_MEDIANS",
     "EstimateRecord", "load_record", "load_metrics_file", "find_worst", "WorstCase",
     "ValidationData", "validation_from_arrays", "load_validation_file", "validation_from_estimator",

@@ -1,4 +1,4 @@
-"""Estimator-style wrappers (scikit-learn conventions) around ``elicit_linear`` and ``elicit_quadratic``.
+"""Estimator-style wrappers (scikit-learn conventions) around ``elicit_linear``, ``elicit_quadratic`` and ``elicit_active``.
 
 Parameters are stored unchanged by ``__init__``; ``fit(oracle, sphere)`` validates them, runs
 the functional core and sets learned attributes ending in ``_``.
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from oraclelab.elicit._active import DEFAULT_TOL, elicit_active
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._lpme import elicit_linear
 from oraclelab.elicit._metrics import SMALL_RADIUS
 from oraclelab.elicit._oracles import Oracle
 from oraclelab.elicit._qme import elicit_quadratic
 
-__all__ = ["LinearMetricElicitor", "QuadraticMetricElicitor"]
+__all__ = ["LinearMetricElicitor", "QuadraticMetricElicitor", "ActiveMetricElicitor"]
 
 
 class LinearMetricElicitor:
@@ -52,6 +53,37 @@ class QuadraticMetricElicitor:
         self.a_, self.B_ = result.a, result.B
         self.gradients_ = result.gradients
         self.comparisons_ = result.comparisons
+        return self
+
+    def score(self, rates: np.ndarray) -> np.ndarray:
+        """Elicited scores <a_, r> + 1/2 r'B_r of rates (T, ..., q) -> (T, ...)."""
+        r = np.asarray(rates, dtype=np.float64)
+        quadratic = np.einsum("t...i,tij,t...j->t...", r, self.B_, r)
+        return np.einsum("t...q,tq->t...", r, self.a_) + 0.5 * quadratic
+
+
+class ActiveMetricElicitor:
+    """The active elicitor as an estimator: ``fit`` sets ``a_``, ``B_``, their ``*_std_`` and
+    ``*_interval_``, ``comparisons_``, ``stop_reason_`` and ``result_`` (the ``ActiveResult``)."""
+
+    def __init__(self, *, tol: float = DEFAULT_TOL, budget: int | None = None, noise="auto", kind: str = "quadratic",
+                 rng=None, n_midpoints: int = 24) -> None:
+        self.tol = tol
+        self.budget = budget
+        self.noise = noise
+        self.kind = kind
+        self.rng = rng
+        self.n_midpoints = n_midpoints
+
+    def fit(self, oracle: Oracle, sphere: Sphere) -> "ActiveMetricElicitor":
+        result = elicit_active(oracle, sphere, tol=self.tol, budget=self.budget, noise=self.noise, kind=self.kind,
+                               rng=self.rng, n_midpoints=self.n_midpoints)
+        self.result_ = result
+        self.a_, self.B_ = result.a, result.B
+        self.a_std_, self.B_std_ = result.a_std, result.B_std
+        self.a_interval_, self.B_interval_ = result.a_interval, result.B_interval
+        self.comparisons_ = result.comparisons
+        self.stop_reason_ = result.stop_reason
         return self
 
     def score(self, rates: np.ndarray) -> np.ndarray:

@@ -98,7 +98,8 @@ def apply_jacobian(points: np.ndarray, X: np.ndarray, kind: str = "quadratic") -
     if kind == "linear":
         return np.broadcast_to(head, (T, M, q, k)).copy()
     index, scale = _layout(q)
-    gathered = np.swapaxes(X[..., index, :] * scale[:, :, None], -3, -2)  # (T, M', j, i, k)
+    gathered = X[..., index.T, :]  # (T, M', j, i, k): row B_ij of X at [j, i], one copy
+    gathered *= scale.T[:, :, None]
     flat = gathered.reshape(gathered.shape[:-3] + (q, q * k))
     if X.shape[1] == 1:
         product = c @ flat[:, 0]  # (T, M, q * k)

@@ -40,9 +40,6 @@ DEFAULT_TOL = 2.8e-3
 LAPSE = 1e-3
 #: The elicitor assumes this multiple of the given or estimated flip rate (at most 0.45).
 FLIP_MARGIN = 1.5
-#: With noise="auto" the assumed flip rate is at least this: a belief fitted as if no answer
-#: could be wrong bends around wrong answers, and then the answers look noise-free.
-FLIP_FLOOR = 0.0
 #: With noise="auto" the elicitor assumes this multiple of the estimated band half-width.
 BAND_MARGIN = 1.0
 #: Smallest flip rate of the shadow fit whose cavities the auto levels are estimated from
@@ -150,7 +147,9 @@ class ActiveElicitor:
     tol : stop a trial when the root-mean-square posterior standard deviation of w's
         entries (||w|| = 1) is at most this
     budget : stop a trial after this many comparisons (None: no limit)
-    noise : "auto" (estimate flip rate and band from the answers) or an ``AnswerModel``
+    noise : "auto" (estimate flip rate and band from the answers; "can't tell" answers then
+        mark a judge who tells) or an ``AnswerModel`` (the judge's model, as known; for a model
+        that never says "can't tell", such answers carry no information)
     kind : "quadratic" or "linear"
     rng : seed, Generator, or one Generator per trial (pairs depend on their own trial's only)
     n_midpoints : random midpoints tried per question (default 24)
@@ -287,9 +286,9 @@ class ActiveElicitor:
         """The flip rate itself, without the working margin: estimated, or given."""
         return self._estimated_flip if self.noise == "auto" else self._given_flip
 
-    def _assumed_flip(self, p: np.ndarray) -> np.ndarray:
-        floor = FLIP_FLOOR if self.noise == "auto" else 0.0
-        return np.clip(FLIP_MARGIN * p, floor, 0.45)
+    @staticmethod
+    def _assumed_flip(p: np.ndarray) -> np.ndarray:
+        return np.minimum(FLIP_MARGIN * p, 0.45)
 
     def _stop_finished(self) -> None:
         rms = self._posterior.rms()

@@ -172,3 +172,17 @@ def test_estimator_wrapper_follows_the_functional_core():
     r = np.random.default_rng(0).normal(size=(3, 4, 2))
     expected = np.einsum("tnq,tq->tn", r, result.a) + 0.5 * np.einsum("tni,tij,tnj->tn", r, result.B, r)
     np.testing.assert_allclose(model.score(r), expected)
+
+
+def test_a_logistic_judge_reads_as_an_edge_of_its_width():
+    from oraclelab.elicit import LogisticNoise
+    from oraclelab.elicit._answers import PROBIT_MATCH
+
+    metric = published_metrics(16, 2, seed=7)
+    oracle = HiddenMetricOracle(metric, noise=LogisticNoise(1e-3), rng=19)
+    result = elicit_active(oracle, Sphere.centred(2), tol=1e-9, budget=120, rng=20)
+    assert np.median(_b_err(result, metric)) < 1e-2
+    # with this few answers a smooth edge and a hard band of similar width are hard to tell apart
+    width = result.smoothing + result.band
+    assert np.median(width) == pytest.approx(1e-3 / PROBIT_MATCH, rel=0.5)
+    assert not np.any((result.smoothing > 0) & (result.band > 0))

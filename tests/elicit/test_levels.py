@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from oraclelab.elicit import AnswerLikelihood, FlipNoise, IndifferenceNoise
+from oraclelab.elicit import AnswerLikelihood, FlipNoise, IndifferenceNoise, LogisticNoise
+from oraclelab.elicit._answers import PROBIT_MATCH
 from oraclelab.elicit._levels import estimate_levels, prior_flip_mean
 
 
@@ -19,16 +20,23 @@ def _simulate(model, n, T, seed, spread=2e-3, noise=5e-4):
 @pytest.mark.parametrize("p", [0.0, 0.05, 0.1, 0.2])
 def test_the_flip_rate_is_recovered(p):
     m, v, answers = _simulate(FlipNoise(p), 2000, 20, seed=int(100 * p))
-    estimate, band = estimate_levels(AnswerLikelihood.make(lapse=1e-3).tile(20), m, v, answers)
+    estimate, band, smoothing = estimate_levels(AnswerLikelihood.make(lapse=1e-3).tile(20), m, v, answers)
     assert np.median(estimate) == pytest.approx(p, abs=0.012)
-    assert np.median(band) < 1e-4
+    assert np.median(band) < 1e-4 and np.median(smoothing) < 1e-4
 
 
 def test_the_band_is_recovered():
     m, v, answers = _simulate(IndifferenceNoise(1e-3), 3000, 10, seed=7, noise=2e-4)
-    p, eps = estimate_levels(AnswerLikelihood.make(lapse=1e-3).tile(10), m, v, answers)
+    p, eps, smoothing = estimate_levels(AnswerLikelihood.make(lapse=1e-3).tile(10), m, v, answers)
     assert np.median(eps) == pytest.approx(1e-3, rel=0.15)
-    assert np.median(p) < 0.02
+    assert np.median(p) < 0.02 and not smoothing.any()
+
+
+def test_a_logistic_judge_reads_as_a_smooth_edge_of_matched_width():
+    m, v, answers = _simulate(LogisticNoise(5e-4), 3000, 10, seed=10, noise=1e-4)
+    p, eps, smoothing = estimate_levels(AnswerLikelihood.make(lapse=1e-3).tile(10), m, v, answers)
+    assert np.median(smoothing) == pytest.approx(5e-4 / PROBIT_MATCH, rel=0.2)
+    assert not eps.any() and np.median(p) < 0.02
 
 
 def test_consistent_answers_bring_the_flip_rate_down_from_the_prior():

@@ -95,6 +95,8 @@ class ActiveResult:
     flip_rate, band : ndarrays of shape (T,), the noise levels of the reported posterior
         (estimated from the answers with noise="auto", else the given model's)
     kind : "quadratic" or "linear"
+    smoothing : ndarray of shape (T,), the width of a smooth (probit) answer edge, the level of
+        a logistic-like judge (0 for flips and hard bands)
     """
 
     a: np.ndarray
@@ -109,6 +111,11 @@ class ActiveResult:
     flip_rate: np.ndarray
     band: np.ndarray
     kind: str = "quadratic"
+    smoothing: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.smoothing is None:
+            object.__setattr__(self, "smoothing", np.zeros(np.shape(self.a)[0]))
 
     @property
     def reliable(self) -> np.ndarray:
@@ -183,13 +190,14 @@ class ActiveElicitor:
         self._reference_tau, self._reference_nu = np.zeros((T, cap)), np.zeros((T, cap))
         self._estimated_flip = np.full(T, prior_flip_mean())
         self._estimated_band = np.zeros(T)
+        self._estimated_smoothing = np.zeros(T)
         self._given_flip = np.broadcast_to(base.p, (T,)).copy()
         self._n = 0
         self._next_refit, self._next_estimate = 1, _ESTIMATE_FROM
         self._out_w, self._out_cov_diag = np.zeros((T, self.dim)), np.zeros((T, self.dim))
         self._out_n = np.zeros(T, dtype=np.int64)
         self._out_reason = np.full(T, "running", dtype=object)
-        self._out_rms, self._out_p, self._out_eps = np.zeros(T), np.zeros(T), np.zeros(T)
+        self._out_rms, self._out_p, self._out_eps, self._out_smoothing = np.zeros(T), np.zeros(T), np.zeros(T), np.zeros(T)
         self._pending: Query | None = None
 
     @property
@@ -271,9 +279,9 @@ class ActiveElicitor:
                 shadow = part.copy()
                 robust = local.with_levels(p=np.maximum(self._estimated_flip[rows], REFERENCE_FLIP))
                 reference_tau, reference_nu, m, v = shadow.fit(offset, reduced, answers, reference_tau, reference_nu, robust)
-                p, eps = estimate_levels(robust, m, v, answers)
-                self._estimated_flip[rows], self._estimated_band[rows] = p, eps
-                local = local.with_levels(p=self._assumed_flip(p), eps=BAND_MARGIN * eps)
+                p, eps, smoothing = estimate_levels(robust, m, v, answers)
+                self._estimated_flip[rows], self._estimated_band[rows], self._estimated_smoothing[rows] = p, eps, smoothing
+                local = local.with_levels(p=self._assumed_flip(p), eps=BAND_MARGIN * eps, smoothing=smoothing)
                 likelihood = _assign(likelihood, rows, local)
             self._reference_tau[rows, :n], self._reference_nu[rows, :n] = reference_tau, reference_nu
             self._tau[rows, :n], self._nu[rows, :n], _, _ = part.fit(offset, reduced, answers, tau, nu, local)
@@ -307,6 +315,7 @@ class ActiveElicitor:
         self._gens = [self._gens[i] for i in keep]
         self._estimated_flip = self._estimated_flip[keep]
         self._estimated_band = self._estimated_band[keep]
+        self._estimated_smoothing = self._estimated_smoothing[keep]
         self._given_flip = self._given_flip[keep]
         self._ids = self._ids[keep]
 
@@ -319,7 +328,7 @@ class ActiveElicitor:
         """
         honest = self._likelihood.take(local).with_levels(p=np.minimum(REPORT_FLIP_MARGIN * self._honest_flip[local], 0.45))
         if self.noise == "auto":
-            honest = honest.with_levels(eps=self._estimated_band[local])
+            honest = honest.with_levels(eps=self._estimated_band[local], smoothing=self._estimated_smoothing[local])
         n, d = self._n, self.dim
         chunk = max(1, _REFIT_CHUNK // max(n * d, 1))
         for start in range(0, local.size, chunk):
@@ -340,6 +349,7 @@ class ActiveElicitor:
         self._out_reason[trials] = reasons
         self._out_p[trials] = self._honest_flip[local]
         self._out_eps[trials] = honest.eps
+        self._out_smoothing[trials] = honest.smoothing
 
     def result(self) -> ActiveResult:
         """Estimates of every trial (running trials: their current posterior, reason "running")."""
@@ -353,7 +363,7 @@ class ActiveElicitor:
         B_interval = np.stack([B - _Z90 * B_std, B + _Z90 * B_std], axis=-1)
         return ActiveResult(
             a, B, a_std, B_std, a_interval, B_interval, self._out_n.copy(), self._out_reason.astype(str),
-            self._out_rms.copy(), self._out_p.copy(), self._out_eps.copy(), self.kind,
+            self._out_rms.copy(), self._out_p.copy(), self._out_eps.copy(), self.kind, self._out_smoothing.copy(),
         )
 
 

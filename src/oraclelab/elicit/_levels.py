@@ -8,10 +8,11 @@ puts some mass on p = 0 and spreads the rest with a preference for small rates, 
 posterior mean is used: with few answers it stays well above zero (assuming too few wrong
 answers locks a belief onto them, assuming too many only slows it down); as consistent
 answers accumulate the mass at zero takes over, and one clear contradiction moves it away. The band
-half-width eps is the value of highest evidence (the flip rate integrated out) on a coarse
-grid, refined on a finer one around it; it leaves zero only when that gains the evidence
-Schwarz's criterion asks of one more parameter. Flips and a band can both explain surprising
-answers, so the two are judged together, not one after the other.
+half-width eps (hard edges: coin flips or "can't tell" inside) or the width s of a smooth
+probit edge (a logistic-like judge), whichever fits better, is the value of highest evidence
+(the flip rate integrated out) on a coarse grid, refined on a finer one around it; it leaves
+zero only when that gains the evidence Schwarz's criterion asks of one more parameter. Flips
+and an edge can both explain surprising answers, so they are judged together.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ FLIP_PRIOR_SCALE = 0.1
 FLIP_PRIOR_ZERO = 0.3
 #: Evidence a band must gain to leave zero, in units of log(number of answers).
 BAND_PENALTY = 0.5
+#: Evidence a smooth edge must gain over a hard band, in the same units.
+SMOOTH_MARGIN = 0.0
 
 
 def _flip_log_prior() -> np.ndarray:
@@ -73,24 +76,26 @@ def _evidence_by_flip(likelihood: AnswerLikelihood, m: np.ndarray, v: np.ndarray
     return np.sum(np.maximum(np.nan_to_num(log_z, nan=-1e4), -1e4), axis=1)
 
 
-def _band_search(likelihood: AnswerLikelihood, m: np.ndarray, v: np.ndarray, answers: np.ndarray,
-                 grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Among band half-widths ``grid`` ((G,) shared or (T, G)), the one of highest penalised evidence
-    with the flip rate integrated out under its prior; returns it (T,), its penalised evidence
-    (T,) and the flip rate's log posterior there (T, len(FLIP_GRID))."""
+def _edge_search(likelihood: AnswerLikelihood, m: np.ndarray, v: np.ndarray, answers: np.ndarray,
+                 widths: np.ndarray, smooth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Among edge widths ``widths`` ((G,) shared or (T, G)), each read as a band half-width
+    (hard edges) or, where ``smooth`` ((T,) bool), as a smoothing width (a probit judge), the one
+    of highest penalised evidence with the flip rate integrated out under its prior; returns it
+    (T,), its penalised evidence (T,) and the flip rate's log posterior there (T, len(FLIP_GRID))."""
     T, n = answers.shape
-    grid = np.broadcast_to(grid, (T,) + grid.shape[-1:])
-    best_eps, best_score, best_post = np.zeros(T), np.full(T, -np.inf), np.zeros((T, FLIP_GRID.size))
+    widths = np.broadcast_to(widths, (T,) + widths.shape[-1:])
+    best, best_score, best_post = np.zeros(T), np.full(T, -np.inf), np.zeros((T, FLIP_GRID.size))
     penalty = BAND_PENALTY * np.log(max(n, 2))
-    for column in grid.T:
-        log_post = _evidence_by_flip(likelihood.with_levels(eps=column), m, v, answers) + _flip_log_prior()
+    for column in widths.T:
+        levels = likelihood.with_levels(eps=np.where(smooth, 0.0, column), smoothing=np.where(smooth, column, 0.0))
+        log_post = _evidence_by_flip(levels, m, v, answers) + _flip_log_prior()
         top = np.max(log_post, axis=-1)
         score = top + np.log(np.sum(np.exp(log_post - top[:, None]), axis=-1)) - np.where(column > 0, penalty, 0.0)
         better = score > best_score
-        best_eps = np.where(better, column, best_eps)
+        best = np.where(better, column, best)
         best_score = np.where(better, score, best_score)
         best_post = np.where(better[:, None], log_post, best_post)
-    return best_eps, best_score, best_post
+    return best, best_score, best_post
 
 
 def estimate_levels(
@@ -98,19 +103,39 @@ def estimate_levels(
     cavity_mean: np.ndarray,
     cavity_var: np.ndarray,
     answers: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Flip rates (posterior means) and band half-widths (penalised maxima), each (T,), from cavities.
+    *,
+    smoothing: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flip rates (posterior means), band half-widths and edge smoothings (penalised maxima), each (T,).
+
+    The judge's uncertainty near equal scores is a band with hard edges (coin flips or "can't
+    tell" inside) or, with ``smoothing``, possibly a smooth probit edge (a logistic-like judge),
+    whichever the answers support better; the other width is 0.
 
     Parameters
     ----------
-    likelihood : the current likelihood, T trials (its smoothing, tell and lapse are kept)
+    likelihood : the current likelihood, T trials (its tell and lapse are kept)
     cavity_mean, cavity_var, answers : ndarrays of shape (T, n)
     """
     m, v = cavity_mean, cavity_var
-    eps, score, log_post = _band_search(likelihood, m, v, answers, BAND_GRID)
-    fine_eps, fine_score, fine_post = _band_search(likelihood, m, v, answers, eps[:, None] * BAND_REFINE)
-    better = fine_score > score
-    eps = np.where(better, fine_eps, eps)
-    log_post = np.where(better[:, None], fine_post, log_post)
+    T, n = answers.shape
+    likelihood = likelihood.with_levels(smoothing=np.zeros(T))
+
+    def search(smooth: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        width, score, log_post = _edge_search(likelihood, m, v, answers, grid, smooth)
+        fine, fine_score, fine_post = _edge_search(likelihood, m, v, answers, width[:, None] * BAND_REFINE, smooth)
+        better = (fine_score > score) & (width > 0)
+        return np.where(better, fine, width), np.where(better, fine_score, score), np.where(better[:, None], fine_post, log_post)
+
+    width, score, log_post = search(np.zeros(T, dtype=bool), BAND_GRID)
+    smooth = np.zeros(T, dtype=bool)
+    if smoothing:
+        soft_width, soft_score, soft_post = search(np.ones(T, dtype=bool), BAND_GRID[1:])
+        # each kind of edge refined before they are compared: on the coarse grid a hard band
+        # misses the true width more than a forgiving smooth edge does
+        smooth = soft_score > score + SMOOTH_MARGIN * np.log(max(n, 2))
+        width = np.where(smooth, soft_width, width)
+        log_post = np.where(smooth[:, None], soft_post, log_post)
     weights = np.exp(log_post - log_post.max(axis=-1, keepdims=True))
-    return weights @ FLIP_GRID / weights.sum(axis=-1), eps
+    p = weights @ FLIP_GRID / weights.sum(axis=-1)
+    return p, np.where(smooth, 0.0, width), np.where(smooth, width, 0.0)

@@ -97,7 +97,7 @@ def save_record(folder: RunFolder, name: str, record: EstimateRecord) -> Path:
         specific = {
             "a_std": result.a_std, "B_std": result.B_std, "a_interval": result.a_interval, "B_interval": result.B_interval,
             "stop_reason": result.stop_reason.astype(str), "posterior_rms": result.posterior_rms,
-            "flip_rate": result.flip_rate, "band": result.band, "kind": np.array(result.kind),
+            "flip_rate": result.flip_rate, "band": result.band, "smoothing": result.smoothing, "kind": np.array(result.kind),
         }
     else:
         specific = {"gradients": result.gradients, "reliable": result.reliable, "unreliable_reason": result.unreliable_reason.astype(str)}
@@ -139,6 +139,7 @@ def load_record(path: str | Path) -> EstimateRecord:
     if active:
         result = ActiveResult(
             a=data["a_hat"], B=data["B_hat"], comparisons=data["comparisons"], kind=str(data.get("kind", "quadratic")),
+            smoothing=data.get("smoothing"),
             **{k: data[k] for k in specific},
         )
     else:

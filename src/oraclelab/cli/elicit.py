@@ -10,6 +10,7 @@ from typing import Any, List, Optional
 import numpy as np
 import typer
 
+from oraclelab.cli._tables import print_table
 from oraclelab.cli._options import config_from_options, config_options, with_config_options
 from oraclelab.elicit._simulate_config import SimulateConfig
 from oraclelab.elicit._study import StudyConfig
@@ -239,6 +240,40 @@ def simulate(
 
 
 app.command("simulate")(with_config_options(simulate, SimulateConfig))
+
+
+@app.command("noise-study")
+def noise_study(
+    classes: List[int] = typer.Option([2, 3], "--classes", help="Numbers of classes k, e.g. --classes 2 3."),
+    modes: List[str] = typer.Option(["classic", "efficient", "active"], "--modes", help="Modes to compare: classic, efficient, active."),
+    flip_prob: List[float] = typer.Option([0.0, 0.05, 0.1], "--flip-prob", help="Judges flipping each answer with these probabilities (0: noise-free)."),
+    noise: List[str] = typer.Option([], "--noise", help="More judges as specs: indifference:1e-4, logistic:0.01, flip:0.2."),
+    trials: int = typer.Option(100, "--trials", help="Published-stream metrics per number of classes."),
+    budget: Optional[int] = typer.Option(None, "--budget", help="Active mode's comparisons (default: 4 times the noise-free information limit)."),
+    elicitor_noise: str = typer.Option("auto", "--elicitor-noise", help="auto: the active elicitor estimates the judge's noise; known: it is told."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the metric stream and of every judge."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-noise-study-<time>)."),
+) -> None:
+    """B_err against comparisons for every mode and judge: table, summary and the headline figure per k."""
+    from oraclelab.elicit import NoiseStudyConfig, plot_noise_study, run_noise_study
+    from oraclelab.runs import RunFolder, progress_bar
+
+    judges = tuple(dict.fromkeys(("none" if p == 0 else f"flip:{p:g}" for p in flip_prob))) + tuple(noise)
+    configs = [NoiseStudyConfig(classes=k, trials=trials, noises=judges, modes=tuple(modes), budget=budget,
+                                elicitor_noise=elicitor_noise, seed=seed) for k in classes]
+    folder = RunFolder(out or _default_out("noise-study"))
+    folder.write_config({"command": "elicit noise-study", "configs": [config.as_dict() for config in configs]})
+    rows = []
+    with progress_bar("noise study", total=sum(len(c.noises) * len(c.modes) for c in configs)) as progress:
+        for config in configs:
+            table = run_noise_study(config, progress=progress)
+            plot_noise_study(table, folder.file(f"noise_study_k{config.classes}.png"))
+            rows += table.as_dicts()
+    folder.write_csv("noise_study.csv", rows)
+    folder.write_summary({"command": "elicit noise-study", "rows": rows})
+    keys = ("classes", "noise", "mode", "setting", "comparisons_median", "B_err_median", "B_err_p10", "B_err_p90")
+    print_table("noise study: B_err against comparisons", [{key: row[key] for key in keys} for row in rows])
+    typer.echo(f"Run folder: {folder.path}")
 
 
 @app.command()

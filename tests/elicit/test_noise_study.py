@@ -66,3 +66,9 @@ def test_default_budget_and_checkpoints_follow_the_information_limit():
     config = NoiseStudyConfig(classes=3)
     assert config.budget == math.ceil(4 * 26 * math.log2(100))
     assert config.checkpoints[-1] == config.budget and np.all(np.diff(config.checkpoints) > 0)
+
+
+def test_config_reads_numbers_given_as_text_as_a_command_line_gives_them():
+    config = NoiseStudyConfig(classes=2, qme_tols=("0.1", "0.03"), checkpoints=("10", "30"), budget=30)
+    assert config.qme_tols == (0.1, 0.03) and config.checkpoints == (10, 30)
+    assert config.as_dict()["qme_tols"] == [0.1, 0.03]

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from oraclelab._config import option
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.elicit._active import ActiveElicitor
 from oraclelab.elicit._answers import AnswerModel, parse_answer_model
@@ -33,6 +34,13 @@ __all__ = ["NoiseStudyConfig", "NoiseStudyRow", "NoiseStudyTable", "run_noise_st
 NOISE_STUDY_MODES = ("classic", "efficient", "active")
 
 
+def _as_int(value):
+    """Whole numbers given as text (a command line's comma-separated list) as ints; anything else unchanged."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
 def information_limit(q: int, flip: float = 0.0, *, precision: float = 1e-2) -> float:
     """Comparisons that pin a quadratic metric's d - 1 free parameters to ``precision`` at best.
 
@@ -45,7 +53,7 @@ def information_limit(q: int, flip: float = 0.0, *, precision: float = 1e-2) -> 
 
 @dataclass(frozen=True)
 class NoiseStudyConfig:
-    """What a noise study runs; validated on construction.
+    """What a noise study runs; validated on construction. Its fields are options of ``oraclelab elicit noise-study``.
 
     ``noises`` are judge specs ("none", "flip:0.1", "indifference:1e-4", "logistic:0.01");
     ``qme_tols`` the LPME tolerances of classic and efficient mode (a point each);
@@ -54,15 +62,22 @@ class NoiseStudyConfig:
     points spaced evenly in log between d and the budget).
     """
 
-    classes: int = 3
-    trials: int = 100
-    noises: tuple[str, ...] = ("none", "flip:0.1", "indifference:1e-4")
-    modes: tuple[str, ...] = NOISE_STUDY_MODES
-    qme_tols: tuple[float, ...] = (0.1, 0.03, 0.01)
-    budget: int | None = None
-    checkpoints: tuple[int, ...] | None = None
-    elicitor_noise: str = "auto"
-    seed: int = 7
+    classes: int = option(3, help="Number of classes k.")
+    trials: int = option(100, help="Random well-formed metrics (the published stream).")
+    noises: tuple[str, ...] = option(
+        ("none", "flip:0.1", "indifference:1e-4"),
+        help="Judges: none, flip:P, indifference:EPS, indifference-tell:EPS (says 'can't tell'), logistic:TEMPERATURE.",
+    )
+    modes: tuple[str, ...] = option(NOISE_STUDY_MODES, help="Modes among classic, efficient and active.")
+    # numbers given as text too (a command line's list); stored as floats
+    qme_tols: tuple[float, ...] = option(("0.1", "0.03", "0.01"), help="LPME tolerances of classic and efficient mode, a point each.")
+    budget: int | None = option(None, help="Comparisons of the active elicitor (default: 4 x the noise-free information limit).")
+    checkpoints: tuple[int, ...] | None = option(
+        None, help="Comparisons at which the active elicitor is read (default: 12 spaced evenly in log up to the budget).",
+    )
+    elicitor_noise: str = option("auto", choices=("auto", "known"),
+                                 help="The active elicitor estimates the judge's noise ('auto') or is told its model.")
+    seed: int = option(7, help="Seed of the metrics, the judges and the elicitor.")
 
     def __post_init__(self) -> None:
         owner = "elicit noise-study"
@@ -74,8 +89,7 @@ class NoiseStudyConfig:
             parse_answer_model(spec)
         for mode in self.modes:
             check_choice(mode, "modes", owner, NOISE_STUDY_MODES)
-        for tol in self.qme_tols:
-            check_positive(tol, "qme_tols", owner)
+        object.__setattr__(self, "qme_tols", tuple(check_positive(tol, "qme_tols", owner) for tol in self.qme_tols))
         check_choice(self.elicitor_noise, "elicitor_noise", owner, ("auto", "known"))
         check_int_at_least(self.seed, "seed", owner, 0)
         d = n_parameters(n_rates(self.classes))
@@ -84,11 +98,9 @@ class NoiseStudyConfig:
         checkpoints = self.checkpoints
         if checkpoints is None:
             checkpoints = tuple(int(c) for c in np.unique(np.geomspace(min(d, budget), budget, 12).round().astype(int)))
-        for c in checkpoints:
-            check_int_at_least(c, "checkpoints", owner, 1)
+        checkpoints = [check_int_at_least(_as_int(c), "checkpoints", owner, 1) for c in checkpoints]
         object.__setattr__(self, "noises", tuple(self.noises))
         object.__setattr__(self, "modes", tuple(self.modes))
-        object.__setattr__(self, "qme_tols", tuple(float(t) for t in self.qme_tols))
         object.__setattr__(self, "budget", budget)
         object.__setattr__(self, "checkpoints", tuple(sorted({min(int(c), budget) for c in checkpoints})))
 

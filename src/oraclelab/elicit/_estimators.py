@@ -37,7 +37,17 @@ class LinearMetricElicitor:
         return np.einsum("t...q,tq->t...", r, self.normal_)
 
 
-class QuadraticMetricElicitor:
+class _QuadraticScore:
+    """``score`` for estimators whose fit sets ``a_`` (T, q) and ``B_`` (T, q, q)."""
+
+    def score(self, rates: np.ndarray) -> np.ndarray:
+        """Elicited scores <a_, r> + 1/2 r'B_r of rates (T, ..., q) -> (T, ...)."""
+        r = np.asarray(rates, dtype=np.float64)
+        quadratic = np.einsum("t...i,tij,t...j->t...", r, self.B_, r)
+        return np.einsum("t...q,tq->t...", r, self.a_) + 0.5 * quadratic
+
+
+class QuadraticMetricElicitor(_QuadraticScore):
     """QME as an estimator: ``fit`` sets ``a_``, ``B_``, ``gradients_`` and ``comparisons_``."""
 
     def __init__(self, *, tol: float = 1e-2, mode: str = "classic", well_formed: bool = False,
@@ -55,14 +65,8 @@ class QuadraticMetricElicitor:
         self.comparisons_ = result.comparisons
         return self
 
-    def score(self, rates: np.ndarray) -> np.ndarray:
-        """Elicited scores <a_, r> + 1/2 r'B_r of rates (T, ..., q) -> (T, ...)."""
-        r = np.asarray(rates, dtype=np.float64)
-        quadratic = np.einsum("t...i,tij,t...j->t...", r, self.B_, r)
-        return np.einsum("t...q,tq->t...", r, self.a_) + 0.5 * quadratic
 
-
-class ActiveMetricElicitor:
+class ActiveMetricElicitor(_QuadraticScore):
     """The active elicitor as an estimator: ``fit`` sets ``a_``, ``B_``, their ``*_std_`` and
     ``*_interval_``, ``comparisons_``, ``stop_reason_`` and ``result_`` (the ``ActiveResult``)."""
 
@@ -85,9 +89,3 @@ class ActiveMetricElicitor:
         self.comparisons_ = result.comparisons
         self.stop_reason_ = result.stop_reason
         return self
-
-    def score(self, rates: np.ndarray) -> np.ndarray:
-        """Elicited scores <a_, r> + 1/2 r'B_r of rates (T, ..., q) -> (T, ...)."""
-        r = np.asarray(rates, dtype=np.float64)
-        quadratic = np.einsum("t...i,tij,t...j->t...", r, self.B_, r)
-        return np.einsum("t...q,tq->t...", r, self.a_) + 0.5 * quadratic

@@ -35,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import sympy
@@ -145,37 +146,14 @@ class _TimeUp(Exception):
     """Raised by the SIGALRM handler when a check runs out of time."""
 
 
-def are_equivalent(
-    a: sympy.Expr,
-    b: sympy.Expr,
-    *,
-    digits: int = SRBENCH_DIGITS,
-    zero_below: float = SRBENCH_ZERO_BELOW,
-    max_seconds: float | None = _MAX_SECONDS,
-    max_ops: int = _SIMPLIFY_MAX_OPS,
-) -> bool:
+def are_equivalent(a: sympy.Expr, b: sympy.Expr, **options: Any) -> bool:
     """Whether ``a`` and ``b`` differ by a constant term or factor after rounding, or by an identity.
 
-    Parameters
-    ----------
-    a, b : sympy.Expr
-        Formulas over the same symbols (symbols are matched by name and assumptions).
-    digits : int
-        Significant digits kept by the rounding.
-    zero_below : float
-        Constants of smaller magnitude become 0.
-    max_seconds : float or None
-        Time limit of the symbolic work (None: unlimited).
-    max_ops : int
-        Longest difference or ratio (``sympy.count_ops``) handed to sympy.
-
-    Returns
-    -------
-    bool
-        False also when a bound cut the work short; that is logged as a warning
-        (:func:`check_equivalence` returns it).
+    ``options`` are :func:`check_equivalence`'s (``digits``, ``zero_below``, ``max_seconds``,
+    ``max_ops``). False also when a bound cut the work short; that is logged as a warning
+    (:func:`check_equivalence` returns it).
     """
-    verdict = check_equivalence(a, b, digits=digits, zero_below=zero_below, max_seconds=max_seconds, max_ops=max_ops)
+    verdict = check_equivalence(a, b, **options)
     if verdict.undecided:
         _LOG.warning("Equivalence undecided, counted as not equivalent: %s", "; ".join(verdict.limits))
     return verdict.equivalent
@@ -190,7 +168,21 @@ def check_equivalence(
     max_seconds: float | None = _MAX_SECONDS,
     max_ops: int = _SIMPLIFY_MAX_OPS,
 ) -> Equivalence:
-    """:func:`are_equivalent` with the rule that decided and the bounds that were hit."""
+    """:func:`are_equivalent` with the rule that decided and the bounds that were hit.
+
+    Parameters
+    ----------
+    a, b : sympy.Expr
+        Formulas over the same symbols (symbols are matched by name and assumptions).
+    digits : int
+        Significant digits kept by the rounding.
+    zero_below : float
+        Constants of smaller magnitude become 0.
+    max_seconds : float or None
+        Time limit of the symbolic work (None: unlimited).
+    max_ops : int
+        Longest difference or ratio (``sympy.count_ops``) handed to sympy.
+    """
     budget = _Budget(max_ops=max_ops, seconds=max_seconds)
     rule = None
     try:

@@ -38,11 +38,16 @@ class DictConfig:
 
     def check_choices(self) -> None:
         """Raise ``ParameterError`` for a field declared with ``option(choices=...)`` holding another value."""
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            choices = f.metadata.get("choices")
-            value = getattr(self, f.name)
-            if choices is not None and value is not None:
-                check_choice(value, f.name, self.OWNER, choices)
+        check_option_choices(self, self.OWNER)
+
+
+def check_option_choices(config: Any, owner: str) -> None:
+    """Raise ``ParameterError`` where a dataclass field declared with ``option(choices=...)`` holds another value."""
+    for f in dataclasses.fields(config):
+        choices = f.metadata.get("choices")
+        value = getattr(config, f.name)
+        if choices is not None and value is not None:
+            check_choice(value, f.name, owner, choices)
 
 
 def option(default: Any = dataclasses.MISSING, *, help: str, flag: str | None = None,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oraclelab._config import option
-from oraclelab._validation import check_choice, check_int_at_least, check_positive, check_probability
+from oraclelab._config import check_option_choices, option
+from oraclelab._validation import check_int_at_least, check_positive, check_probability
 from oraclelab.elicit._active import DEFAULT_TOL
 from oraclelab.elicit._answers import AnswerModel, FlipNoise, IndifferenceNoise, LogisticNoise
 from oraclelab.elicit._data import (
@@ -63,9 +63,7 @@ class SimulateConfig:
     def __post_init__(self) -> None:
         if (self.dataset is None) == (self.data is None):
             raise ParameterError(f"{OWNER} needs exactly one data source: a bundled 'dataset' or a 'data' file.")
-        if self.dataset is not None:
-            check_choice(self.dataset, "dataset", OWNER, BUNDLED_DATASETS)
-        check_choice(self.mode, "mode", OWNER, SIMULATION_MODES)
+        check_option_choices(self, OWNER)
         check_int_at_least(self.trials, "trials", OWNER, 1)
         if self.budget is not None:
             check_int_at_least(self.budget, "budget", OWNER, 1)

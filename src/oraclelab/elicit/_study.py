@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
-from oraclelab._config import option
-from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab._config import check_option_choices, option
+from oraclelab._validation import check_int_at_least, check_positive
 from oraclelab.elicit._active import DEFAULT_TOL, elicit_active
 from oraclelab.elicit._answers import FlipNoise
 from oraclelab.elicit._geometry import Sphere, n_rates
@@ -98,16 +98,13 @@ class StudyConfig:
             check_int_at_least(k, "classes", owner, 2)
         object.__setattr__(self, "classes", tuple(int(k) for k in self.classes))
         check_int_at_least(self.trials, "trials", owner, 1)
-        check_choice(self.mode, "mode", owner, STUDY_MODES)
+        check_option_choices(self, owner)
         default_tol = DEFAULT_TOL if self.mode == "active" else 1e-2
         object.__setattr__(self, "tol", check_positive(default_tol if self.tol is None else self.tol, "tol", owner))
         check_positive(self.radius, "radius", owner)
-        check_choice(self.formed, "formed", owner, FORMED)
         if self.budget is not None:
             check_int_at_least(self.budget, "budget", owner, 1)
-        check_choice(self.elicitor_noise, "elicitor_noise", owner, ELICITOR_NOISE)
         check_int_at_least(self.seed, "seed", owner, 0)
-        check_choice(self.metric_stream, "metric_stream", owner, METRIC_STREAMS)
         if self.metric_stream == "published" and self.seed >= 2**32:
             raise ParameterError(f"The 'seed' parameter of {owner} must be below 2**32 with the published metric stream.")
 

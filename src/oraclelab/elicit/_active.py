@@ -210,6 +210,11 @@ class ActiveElicitor:
         """Indices of the trials still running, shape (n,)."""
         return self._ids.copy()
 
+    @property
+    def posterior_rms(self) -> np.ndarray:
+        """The stopping statistic of each running trial (RMS posterior standard deviation), shape (n,)."""
+        return self._posterior.rms()
+
     def ask(self) -> Query:
         """The next pair for every running trial (the same one again until ``tell``)."""
         if self.done:

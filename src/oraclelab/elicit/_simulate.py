@@ -26,6 +26,7 @@ from oraclelab._validation import check_int_at_least, check_probability
 from oraclelab.elicit._active import DEFAULT_TOL, ActiveElicitor, ActiveResult
 from oraclelab.elicit._answers import AnswerModel
 from oraclelab.elicit._features import pack_metric, unpack_metric
+from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._metrics import QuadraticMetric
 from oraclelab.elicit._rate_space import RateSpace
 from oraclelab.elicit._realise import realise
@@ -80,10 +81,9 @@ class SimulationResult:
         return int(self.a.shape[0])
 
 
-def region_points(space: RateSpace, n: int, *, margin: float = 0.98, seed: int = 0) -> np.ndarray:
-    """n seeded points uniform in the query region ball, shape (n, q)."""
+def region_points(sphere: Sphere, n: int, *, seed: int = 0) -> np.ndarray:
+    """n seeded points uniform in the ball of ``sphere`` (a query region), shape (n, q)."""
     n = check_int_at_least(n, "pool_size", "region_points", 2)
-    sphere = space.region(margin)
     gen = stream_generator(seed, "simulate_pool")
     q = sphere.dim
     direction = gen.standard_normal((n, q))
@@ -198,7 +198,7 @@ def simulate_on_data(
             answers = np.array([noise.sample(gap[i:i + 1], judges[trial])[0] for i, trial in enumerate(t)])
         elicitor.tell(answers)
     active = elicitor.result()
-    points = pool if pool is not None else region_points(space, pool_size, margin=margin, seed=seed)
+    points = pool if pool is not None else region_points(sphere, pool_size, seed=seed)
     pool_rates = realiser(points)
     a_true, B_true = normalised_truth(metrics, kind)
     hidden = quadratic_scores(a_true, B_true, pool_rates)

@@ -12,19 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oraclelab._config import check_option_choices, option
+from oraclelab._config import option
 from oraclelab._validation import check_int_at_least, check_positive, check_probability
 from oraclelab.elicit._active import DEFAULT_TOL
 from oraclelab.elicit._answers import AnswerModel, FlipNoise, IndifferenceNoise, LogisticNoise
-from oraclelab.elicit._data import (
-    BUNDLED_DATASETS,
-    ValidationData,
-    load_validation_file,
-    split_validation,
-    validation_from_bundled,
-)
+from oraclelab.elicit._data_options import DataOptions
 from oraclelab.elicit._metrics import QuadraticMetric, random_metrics
-from oraclelab.elicit._rate_space import RateSpace, build_rate_space
+from oraclelab.elicit._rate_space import RateSpace
 from oraclelab.elicit._records import load_metrics_file
 from oraclelab.elicit._simulate import SimulationResult, simulate_on_data
 from oraclelab.errors import DataFileError, ParameterError
@@ -38,15 +32,11 @@ TRIAL_COLUMNS = ("trial", "a_err", "B_err", "comparisons", "kendall_tau", "stopp
 
 
 @dataclass(frozen=True)
-class SimulateConfig:
-    """A simulated person on real data; validated on construction."""
+class SimulateConfig(DataOptions):
+    """A simulated person on real data (the data options of ``DataOptions`` and the simulation's); validated on construction."""
 
-    dataset: str | None = option(None, help="A bundled data set (a logistic regression is fitted on half of it).",
-                                 choices=BUNDLED_DATASETS)
-    data: str | None = option(None, help="Validation file (CSV or NPZ): a label column and one probability column per class.")
-    labels: str = option("label", help="Label column of --data.")
-    proba: tuple[str, ...] | None = option(None, help="Probability columns of --data (default p_0, p_1, ...).")
-    classes: tuple[str, ...] | None = option(None, help="Class of each probability column (default: the sorted labels).")
+    OWNER = OWNER
+
     metrics: str | None = option(None, help="NPZ of hidden metrics 'a' [T, q], 'B' [T, q, q] (default: --trials random well-formed ones).")
     trials: int = option(20, help="Random hidden metrics drawn when --metrics is not given.")
     mode: str = option("active", help="Elicitation mode.", choices=SIMULATION_MODES)
@@ -55,15 +45,11 @@ class SimulateConfig:
     flip_prob: float = option(0.0, help="Judge noise: flip each answer with this probability (0 to 0.5).")
     indifference: float = option(0.0, help="Judge noise: scores closer than this look equal (coin flip).")
     temperature: float = option(0.0, help="Judge noise: logistic (Bradley-Terry) answers at this temperature.")
-    held_out: float = option(0.3, help="Share of the validation rows held out from the rate space.")
     pool: int = option(20, help="Classifiers (random region points, realised) ranked by both metrics.")
-    margin: float = option(0.98, help="Query region radius as a share of the inscribed radius.")
     seed: int = option(0, help="Seed of the data split, hidden metrics, judge, elicitor and pool.")
 
     def __post_init__(self) -> None:
-        if (self.dataset is None) == (self.data is None):
-            raise ParameterError(f"{OWNER} needs exactly one data source: a bundled 'dataset' or a 'data' file.")
-        check_option_choices(self, OWNER)
+        super().__post_init__()
         check_int_at_least(self.trials, "trials", OWNER, 1)
         if self.budget is not None:
             check_int_at_least(self.budget, "budget", OWNER, 1)
@@ -74,18 +60,8 @@ class SimulateConfig:
                 raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
         if sum(bool(v) for v in (self.flip_prob, self.indifference, self.temperature)) > 1:
             raise ParameterError(f"{OWNER}: choose one judge noise model: 'flip_prob', 'indifference' or 'temperature'.")
-        check_probability(self.held_out, "held_out", OWNER)
-        if not 0.0 < self.held_out < 1.0:
-            raise ParameterError(f"The 'held_out' parameter of {OWNER} must be in (0, 1). Got {self.held_out!r} instead.")
         check_int_at_least(self.pool, "pool", OWNER, 2)
-        check_probability(self.margin, "margin", OWNER)
-        if self.margin <= 0:
-            raise ParameterError(f"The 'margin' parameter of {OWNER} must be in (0, 1]. Got {self.margin!r} instead.")
         check_int_at_least(self.seed, "seed", OWNER, 0)
-        for name in ("proba", "classes"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, tuple(str(v) for v in value))
 
     def noise(self) -> AnswerModel | None:
         """The judge's answer model, or None for exact answers."""
@@ -107,13 +83,6 @@ class SimulateConfig:
         return values
 
 
-def load_data(config: SimulateConfig) -> ValidationData:
-    """The validation rows: the bundled data set's, or the file's."""
-    if config.dataset is not None:
-        return validation_from_bundled(config.dataset, seed=config.seed)
-    return load_validation_file(config.data, label_column=config.labels, proba_columns=config.proba, classes=config.classes)
-
-
 def hidden_metrics(config: SimulateConfig, space: RateSpace) -> QuadraticMetric:
     """The metrics file's metrics (checked against the data's q), or seeded random well-formed ones on the region."""
     q = space.n_rates
@@ -129,9 +98,7 @@ def hidden_metrics(config: SimulateConfig, space: RateSpace) -> QuadraticMetric:
 
 def run_simulation(config: SimulateConfig) -> tuple[RateSpace, SimulationResult]:
     """Load the data, build its rate space and simulate the hidden metrics' judges on it."""
-    data = load_data(config)
-    fit, held = split_validation(data, held_out=config.held_out, seed=config.seed)
-    space = build_rate_space(fit, held, seed=config.seed)
+    space = config.rate_space(config.seed)
     metrics = hidden_metrics(config, space)
     result = simulate_on_data(space, metrics, budget=config.budget, tol=config.tol, noise=config.noise(),
                               pool_size=config.pool, margin=config.margin, seed=config.seed)

@@ -22,15 +22,8 @@ import pytest
 
 ENV = {**os.environ, "ORACLELAB_PROGRESS": "0"}
 
-#: Run ``oraclelab`` with training checkpoints every 0.2 s of wall time instead of every 30 s,
-#: so a run of a few seconds is killed after a real checkpoint.
-FREQUENT_CHECKPOINTS = ("import sys; import oraclelab.symbolic.training._loop as loop; loop.CHECKPOINT_SECONDS = 0.2; "
-                        "from oraclelab.cli import main; sys.exit(main(sys.argv[1:]))")
-
-
-def _oraclelab(*args: Any, launcher: str | None = None) -> list[str]:
-    start = [sys.executable, "-c", launcher] if launcher else [sys.executable, "-m", "oraclelab"]
-    return [*start, *(str(arg) for arg in args)]
+def _oraclelab(*args: Any) -> list[str]:
+    return [sys.executable, "-m", "oraclelab", *(str(arg) for arg in args)]
 
 
 def _finish(command: list[str], cwd: Path) -> None:
@@ -103,7 +96,8 @@ def test_elicit_study_killed_after_its_first_configuration_resumes_to_the_same_s
 @pytest.mark.slow
 def test_train_critic_killed_after_a_checkpoint_resumes_to_the_same_critic(tmp_path):
     command = _oraclelab("symbolic", "train-critic", "--points", "grid:-3:3:100", "--max-epochs", "2500",
-                         "--target-accuracy", "1.0", "--seed", "2", launcher=FREQUENT_CHECKPOINTS)
+                         "--target-accuracy", "1.0", "--seed", "2",
+                         "--checkpoint-seconds", "0.2")  # a real checkpoint within a run of a few seconds
     killed, whole = _check_resumed(command, tmp_path, lambda out: (out / "checkpoint.pt").exists())
     rows = _rows(killed / "metrics.csv")
     _assert_no_duplicates(rows, ("epoch",))

@@ -48,6 +48,7 @@ def _train_critic(
     device: str = Device,
     threads: int = Threads,
     resume: bool = typer.Option(False, "--resume", help="Continue from the run folder's checkpoint."),
+    checkpoint_seconds: float = typer.Option(30.0, "--checkpoint-seconds", help="Wall seconds between two checkpoints."),
     **options: Any,
 ) -> None:
     """Train a critic to tell library formulas from random-network latents."""
@@ -55,7 +56,7 @@ def _train_critic(
 
     config = _training_config({"width": width, "layers": layers, "use_inputs": use_inputs, **options})
     _set_threads(threads)
-    result = train_critic_run(config, out, resume=resume, device=device)
+    result = train_critic_run(config, out, resume=resume, device=device, checkpoint_seconds=checkpoint_seconds)
     summary = result.summary()
     print_table(f"critic {config.critic} / {config.loss} -> {out}", [{key: summary[key] for key in SHOWN}])
 

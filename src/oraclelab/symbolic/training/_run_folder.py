@@ -16,6 +16,7 @@ from typing import Any, Mapping, Sequence
 
 import torch
 
+from oraclelab._validation import check_positive
 from oraclelab.errors import RunError
 from oraclelab.runs import RunFolder, atomic_write_bytes, read_json
 from oraclelab.symbolic.critics import Critic, critic_from_config
@@ -40,12 +41,12 @@ class RunCheckpoints:
     """The run folder's ``checkpoint.pt`` (with ``metrics.csv`` beside it) as a ``Checkpoints`` store.
 
     With ``resume`` an existing checkpoint is continued from; otherwise training starts afresh.
+    A checkpoint is written at a metrics row once ``every_seconds`` of wall time passed since the last.
     """
 
-    every_seconds = CHECKPOINT_SECONDS
-
-    def __init__(self, run: RunFolder, *, resume: bool) -> None:
+    def __init__(self, run: RunFolder, *, resume: bool, every_seconds: float = CHECKPOINT_SECONDS) -> None:
         self.run, self.resume = run, resume
+        self.every_seconds = check_positive(every_seconds, "checkpoint_seconds", "train-critic")
         self.path = run.file(CHECKPOINT_NAME)
         self.source = str(self.path)
 
@@ -98,13 +99,14 @@ def write_batch_runs(runs: Sequence[RunFolder], results: Sequence[CriticTraining
 
 def train_critic_run(config: CriticTrainingConfig | Mapping[str, Any], out_dir: str | Path, *, resume: bool = False,
                      device: torch.device | str = "cpu", show_progress: bool | None = None,
-                     figures: bool = True) -> CriticTrainingResult:
-    """Train a critic into the run folder ``out_dir``: config first, checkpoints while training,
-    everything else at the end. With ``resume`` training continues from the folder's checkpoint."""
+                     figures: bool = True, checkpoint_seconds: float = CHECKPOINT_SECONDS) -> CriticTrainingResult:
+    """Train a critic into the run folder ``out_dir``: config first, checkpoints while training (every
+    ``checkpoint_seconds`` of wall time), everything else at the end. With ``resume`` training continues
+    from the folder's checkpoint."""
     config = as_config(config)
     run = RunFolder(out_dir, resume=resume)
     write_config(run, config, device=device)
-    result = train_critic(config, device=device, checkpoints=RunCheckpoints(run, resume=resume),
+    result = train_critic(config, device=device, checkpoints=RunCheckpoints(run, resume=resume, every_seconds=checkpoint_seconds),
                           show_progress=show_progress)
     write_critic_run(run, result, device=device, figures=figures)
     return result

@@ -91,7 +91,6 @@ def published_create_a_B_stream(n, q, well_formed, seed):
     a = rand(q), make_spd_matrix(q) (A = rand(q, q), scipy SVD of A'A, U (1 + diag(rand(q))) V),
     ||a||^2 share = uniform(0.3, 0.7), redrawn until regular when well formed."""
     state = np.random.RandomState(seed)
-    sphere = Sphere.centred(q)
     kept = []
     while len(kept) < n:
         a = state.rand(q)

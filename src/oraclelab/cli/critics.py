@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, List, Literal, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 import typer
 
 from oraclelab.cli._options import config_from_options, option_flag, with_config_options
 from oraclelab.cli._tables import print_table
 from oraclelab.runs import BatchRunner, register_batch_runner
-from oraclelab.symbolic.critics._kinds import CRITIC_KINDS
+from oraclelab.symbolic.training._comparison_config import ComparisonConfig
 from oraclelab.symbolic.training._config import PER_MODEL_FIELDS, CriticTrainingConfig
 
-#: a critic kind, as an option type (the choices come from the one table of kinds).
-CriticName = Literal[tuple(CRITIC_KINDS)]  # type: ignore[valid-type]
 #: the summary numbers train-critic prints.
 SHOWN = ("heldout_accuracy", "seconds_to_target", "epochs_to_target", "seconds", "wall_seconds", "epochs", "stopped")
 
@@ -65,32 +63,25 @@ def _train_critic(
 train_critic_command = with_config_options(_train_critic, CriticTrainingConfig)
 
 
-def compare_classifiers_command(
+def _compare_classifiers(
     out: Path = typer.Option(..., "--out", help="Run folder."),
-    library: str = typer.Option("F11", help="Built-in library name or .lib file."),
-    points: str = typer.Option("grid:-3:3:100", help="Point set spec."),
-    size: int = typer.Option(1000, help="Functions per training (and per test) set, half real."),
-    repeats: int = typer.Option(10, help="Independent datasets."),
-    critic: CriticName = typer.Option("mlp", help="Critic architecture."),
-    critic_steps: int = typer.Option(1000, help="Adam steps of the critic."),
-    seed: int = typer.Option(0, help="Seed of every random stream."),
     threads: int = Threads,
+    **options: Any,
 ) -> None:
     """Critic vs scikit-learn classifiers on fixed datasets (features: values on the points)."""
     from oraclelab.runs import RunFolder
-    from oraclelab.symbolic import FunctionLibrary
     from oraclelab.symbolic.training._studies import compare_classifiers, write_comparison
-    from oraclelab.symbolic.training._setup import training_points
 
     _set_threads(threads)
-    config = {"library": library, "points": points, "size": size, "repeats": repeats, "critic": critic,
-              "critic_steps": critic_steps, "seed": seed}
+    config = config_from_options(ComparisonConfig, options)
     run = RunFolder(out)
-    functions = FunctionLibrary.load(library)
-    result = compare_classifiers(functions, training_points(points, seed),
-                                 size=size, repeats=repeats, seed=seed, critic=critic, critic_steps=critic_steps)
-    run.write_config(config)
-    print_table(f"held-out accuracy over {repeats} repeats -> {out}", write_comparison(run, result))
+    result = compare_classifiers(config)
+    run.write_config(config.to_dict())
+    print_table(f"held-out accuracy over {config.repeats} repeats -> {out}", write_comparison(run, result))
+
+
+#: compare-classifiers: --out, --threads and one option per field of ComparisonConfig.
+compare_classifiers_command = with_config_options(_compare_classifiers, ComparisonConfig)
 
 
 def _input_study(

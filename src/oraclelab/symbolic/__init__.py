@@ -20,6 +20,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ".training._batched": ("train_critic_batch",),
     ".training._run_folder": ("load_critic", "load_critic_points"),
     ".training._studies": ("compare_classifiers", "input_study"),
+    ".training._comparison_config": ("ComparisonConfig",),
     ".problems": ("Problem", "ProblemData", "get_problem", "list_problems", "load_symrep_problem"),
     ".problems._table": ("Table", "load_table", "split_indices"),
     ".regression": ("SymbolicRegressor", "SRResult", "symbolic_regression", "compose", "round_constants", "are_equivalent", "direct_sr"),

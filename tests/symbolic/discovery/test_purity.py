@@ -3,7 +3,6 @@ form, and purification against the exact ANOVA components of known mixtures."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 

@@ -3,7 +3,6 @@ exact to round-off ends the restarts. The search itself is replaced by a scripte
 
 from __future__ import annotations
 
-import dataclasses
 
 import numpy as np
 import pytest

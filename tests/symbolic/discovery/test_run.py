@@ -7,7 +7,7 @@ import torch
 
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.discovery import CriticRegulariser, DiscoveryConfig, correlation_matrix, min_corr, penalty_shape
-from oraclelab.symbolic.models import OuterFunction, build_model
+from oraclelab.symbolic.models import build_model
 
 
 def test_correlation_matrix_matches_numpy_corrcoef():

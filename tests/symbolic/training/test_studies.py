@@ -9,24 +9,22 @@ import pytest
 import torch
 
 from oraclelab.runs import RunFolder
-from oraclelab.symbolic import FunctionLibrary, parse_points
+from oraclelab.symbolic import parse_points
+from oraclelab.symbolic.training._comparison_config import ComparisonConfig
 from oraclelab.symbolic.training._studies import (
     compare_classifiers,
     critic_name,
     input_point_specs,
     input_study,
-    sklearn_classifiers,
     write_comparison,
 )
 
 
 def test_comparison_is_seeded_and_separates_easy_classes(tmp_path):
-    library = FunctionLibrary.load("F11")
-    points = parse_points("grid:-3:3:20")
-    kwargs = dict(size=60, repeats=2, seed=0, critic_steps=60, classifiers=("KNeighbors", "GaussianNB", "QDA"),
-                  show_progress=False)
-    first = compare_classifiers(library, points, **kwargs)
-    second = compare_classifiers(library, points, **kwargs)
+    config = ComparisonConfig(library="F11", points="grid:-3:3:20", size=60, repeats=2, seed=0, critic_steps=60,
+                              classifiers=("KNeighbors", "GaussianNB", "QDA"))
+    first = compare_classifiers(config, show_progress=False)
+    second = compare_classifiers(config, show_progress=False)
     assert set(first.accuracies) == {critic_name("mlp"), "KNeighbors", "GaussianNB", "QDA"}
     for name, values in first.accuracies.items():
         assert values.shape == (2,)
@@ -40,18 +38,6 @@ def test_comparison_is_seeded_and_separates_easy_classes(tmp_path):
     summary = json.loads((tmp_path / "cmp" / "summary.json").read_text())
     assert {row["classifier"] for row in summary["classifiers"]} == set(first.accuracies)
     assert (tmp_path / "cmp" / "comparison.png").stat().st_size > 0
-
-
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_every_sklearn_baseline_fits_and_scores():
-    generator = np.random.default_rng(0)
-    x = np.r_[generator.normal(0, 1, (20, 5)), generator.normal(3, 1, (20, 5))]
-    y = np.r_[np.zeros(20), np.ones(20)].astype(int)
-    factories = sklearn_classifiers(0)
-    assert set(factories) == {"MLPClassifier", "KNeighbors", "SVC", "GaussianProcess", "DecisionTree",
-                              "RandomForest", "AdaBoost", "GaussianNB", "QDA"}
-    for name, factory in factories.items():
-        assert factory().fit(x, y).score(x, y) > 0.9, name
 
 
 def test_input_point_specs_cover_grid_normal_and_clipped_normals():
@@ -74,11 +60,3 @@ def test_input_study_trains_one_run_per_point_set(tmp_path):
         assert saved["heldout_accuracy"] == pytest.approx(row["heldout_accuracy"])
     configs = [(tmp_path / row["folder"] / "config.yaml").read_text() for row in rows]
     assert "grid:-3:3:30" in configs[0] and "normal:30" in configs[1]
-
-
-def test_an_unknown_classifier_name_is_a_parameter_error_naming_the_field_and_the_known_names():
-    from oraclelab.errors import ParameterError
-
-    points = parse_points("grid:-3:3:10")
-    with pytest.raises(ParameterError, match="'classifiers' parameter .* 'Perceptron'; known: MLPClassifier, KNeigh"):
-        compare_classifiers(FunctionLibrary.load("F11"), points, size=8, repeats=1, classifiers=("SVC", "Perceptron"))

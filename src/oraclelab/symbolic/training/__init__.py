@@ -18,6 +18,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._setup": ("training_points",),
     "._run_folder": ("RunCheckpoints", "train_critic_run", "write_critic_run", "write_batch_runs", "load_critic", "load_critic_points"),
     "._studies": ("compare_classifiers", "input_study"),
+    "._comparison_config": ("ComparisonConfig",),
 }
 
 

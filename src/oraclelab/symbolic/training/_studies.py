@@ -7,48 +7,23 @@ import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
 
-from oraclelab._validation import check_int_at_least
-from oraclelab.errors import ParameterError
 from oraclelab.runs import RunFolder, progress_bar, stream_seed
 from oraclelab.symbolic.sampling._networks import RandomNetworkConfig
 from oraclelab.symbolic.training._loop import accuracy, score
 from oraclelab.symbolic.training._run_folder import train_critic_run
 from oraclelab.symbolic.sampling._functions import FunctionSampler, LabelledFunctions, torch_generator
 from oraclelab.symbolic.critics import build_critic, critic_loss
+from oraclelab.symbolic.formulas._library import FunctionLibrary
+from oraclelab.symbolic.training._comparison_config import ComparisonConfig, sklearn_classifiers
+from oraclelab.symbolic.training._setup import training_points
 from oraclelab.symbolic.sampling._batch import FunctionBatch
 
 logger = logging.getLogger(__name__)
-
-
-def sklearn_classifiers(random_state: int) -> dict[str, Callable[[], Any]]:
-    """Factories of the scikit-learn baselines (symrep's comparison), defaults unless noted
-    (MLPClassifier keeps its default 200 iterations: on 1000 x 100 data more iterations
-    cost a minute per fit)."""
-    from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
-    from sklearn.ensemble import AdaBoostClassifier, RandomForestClassifier
-    from sklearn.gaussian_process import GaussianProcessClassifier
-    from sklearn.naive_bayes import GaussianNB
-    from sklearn.neighbors import KNeighborsClassifier
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.svm import SVC
-    from sklearn.tree import DecisionTreeClassifier
-
-    return {
-        "MLPClassifier": lambda: MLPClassifier(random_state=random_state),
-        "KNeighbors": lambda: KNeighborsClassifier(3),
-        "SVC": lambda: SVC(random_state=random_state),
-        "GaussianProcess": lambda: GaussianProcessClassifier(random_state=random_state),
-        "DecisionTree": lambda: DecisionTreeClassifier(random_state=random_state),
-        "RandomForest": lambda: RandomForestClassifier(random_state=random_state),
-        "AdaBoost": lambda: AdaBoostClassifier(random_state=random_state),
-        "GaussianNB": lambda: GaussianNB(),
-        "QDA": lambda: QuadraticDiscriminantAnalysis(reg_param=1e-3),
-    }
 
 
 def fit_critic_on_data(critic, train: LabelledFunctions, points: torch.Tensor, *, steps: int, batch: int,
@@ -81,15 +56,13 @@ class ComparisonResult:
         return sorted(rows, key=lambda row: -row["mean"])
 
 
-def compare_classifiers(library, points: torch.Tensor, *, size: int = 1000, repeats: int = 10, seed: int = 0,
-                        critic: str = "mlp", critic_steps: int = 1000, critic_batch: int = 64, critic_lr: float = 2e-3,
-                        network: RandomNetworkConfig = RandomNetworkConfig(), classifiers: tuple[str, ...] | None = None,
+def compare_classifiers(config: ComparisonConfig, *, network: RandomNetworkConfig = RandomNetworkConfig(),
                         show_progress: bool | None = None) -> ComparisonResult:
     """Train the critic and scikit-learn classifiers on the same fixed datasets.
 
     Each repeat draws a training and a test set of ``size`` functions each (half library
     functions, half random-network latents, from independent seed streams); features
-    are the values on ``points`` (P, d). The critic (``critic`` kind, BCE,
+    are the values on the config's points (P, d). The critic (``critic`` kind, BCE,
     ``critic_steps`` Adam steps) is trained on the same training set. Convergence
     warnings of the baselines on small data are logged, not raised. The baselines fit
     with one BLAS thread: on these small problems extra threads only wait (spinning
@@ -98,15 +71,10 @@ def compare_classifiers(library, points: torch.Tensor, *, size: int = 1000, repe
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
-    check_int_at_least(size, "size", "compare_classifiers", 4)
-    check_int_at_least(repeats, "repeats", "compare_classifiers", 1)
-    known = list(sklearn_classifiers(0))
-    names = known if classifiers is None else list(classifiers)
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise ParameterError(f"The 'classifiers' parameter of compare_classifiers names an unknown classifier "
-                             f"{unknown[0]!r}; known: {', '.join(known)}.")
-    sampler = FunctionSampler(library, points, network)
+    seed, size, repeats, critic = config.seed, config.size, config.repeats, config.critic
+    points = training_points(config.points, seed)
+    names = config.classifier_names()
+    sampler = FunctionSampler(FunctionLibrary.load(config.library), points, network)
     accuracies: dict[str, list[float]] = {critic_name(critic): [], **{name: [] for name in names}}
     with progress_bar("compare classifiers", repeats * (len(names) + 1), enabled=show_progress) as bar:
         for repeat in range(repeats):
@@ -114,7 +82,7 @@ def compare_classifiers(library, points: torch.Tensor, *, size: int = 1000, repe
             test = sampler.labelled(size // 2, torch_generator(seed, "compare", repeat, "test"))
             model = build_critic(critic, points.shape[0], points.shape[1],
                                  generator=torch_generator(seed, "compare", repeat, "critic"))
-            fit_critic_on_data(model, train, points, steps=critic_steps, batch=critic_batch, lr=critic_lr,
+            fit_critic_on_data(model, train, points, steps=config.critic_steps, batch=config.critic_batch, lr=config.critic_lr,
                                generator=torch_generator(seed, "compare", repeat, "batches"))
             model.eval()
             acc = accuracy(score(model, test.real, points), score(model, test.fake, points), 0.0).item()

@@ -39,6 +39,11 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit study", OUT_OF_RANGE, ("--tol", "-1")),
     ("elicit study", OUT_OF_RANGE, ("--classes", "1")),
     ("elicit study", UNKNOWN_CHOICE, ("--mode", "nope")),
+    ("elicit study", OUT_OF_RANGE, ("--mode", "active", "--budget", "0", "--out", "{d}/o")),
+    ("elicit study", OUT_OF_RANGE, ("--temperature", "-1", "--out", "{d}/o")),
+    ("elicit study", OUT_OF_RANGE, ("--flip-prob", "0.1", "--temperature", "0.01", "--out", "{d}/o")),
+    ("elicit study", OUT_OF_RANGE, ("--tell", "--out", "{d}/o")),
+    ("elicit study", UNKNOWN_CHOICE, ("--noise-model", "loud:0.1", "--out", "{d}/o")),
     ("elicit study", MALFORMED_FILE, ("--out", "{d}/garbage-run", "--resume", "--trials", "2", "--classes", "2")),
     ("elicit study", MALFORMED_FILE, ("--out", "{d}/garbage-estimates", "--resume", "--trials", "2", "--classes", "2",
                                       "--formed", "well")),
@@ -46,7 +51,10 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit run", WRONG_TYPE, ("--metrics", "{d}/metrics.npz", "--seed", "abc")),
     ("elicit run", OUT_OF_RANGE, ("--metrics", "{d}/metrics.npz", "--tol", "-1", "--out", "{d}/o")),
     ("elicit run", OUT_OF_RANGE, ("--metrics", "{d}/metrics.npz", "--flip-prob", "0.7", "--out", "{d}/o")),
+    ("elicit run", OUT_OF_RANGE, ("--metrics", "{d}/metrics.npz", "--budget", "0", "--out", "{d}/o")),
+    ("elicit run", OUT_OF_RANGE, ("--metrics", "{d}/metrics.npz", "--indifference", "1e-3", "--flip-prob", "0.1", "--out", "{d}/o")),
     ("elicit run", UNKNOWN_CHOICE, ("--metrics", "{d}/metrics.npz", "--mode", "nope")),
+    ("elicit run", UNKNOWN_CHOICE, ("--metrics", "{d}/metrics.npz", "--noise-model", "nope", "--out", "{d}/o")),
     ("elicit run", MALFORMED_FILE, ("--metrics", "{d}/garbage.npz", "--out", "{d}/o")),
     ("elicit run", MALFORMED_FILE, ("--metrics", "{d}/wrong-shapes.npz", "--out", "{d}/o")),
     ("elicit worst", MISSING_FILE, ("--run", "{d}/missing-run")),
@@ -54,7 +62,11 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit demo", WRONG_TYPE, ("--classes", "abc")),
     ("elicit demo", OUT_OF_RANGE, ("--classes", "1", "--out", "{d}/o")),
     ("elicit demo", OUT_OF_RANGE, ("--tol", "0", "--out", "{d}/o")),
+    ("elicit demo", OUT_OF_RANGE, ("--mode", "active", "--budget", "0", "--out", "{d}/o")),
+    ("elicit demo", OUT_OF_RANGE, ("--temperature", "0.1", "--indifference", "1e-3", "--out", "{d}/o")),
+    ("elicit demo", OUT_OF_RANGE, ("--noise-model", "flip:0.9", "--out", "{d}/o")),
     ("elicit demo", UNKNOWN_CHOICE, ("--mode", "nope")),
+    ("elicit demo", UNKNOWN_CHOICE, ("--noise-model", "indifference-maybe:1e-3", "--out", "{d}/o")),
     ("elicit simulate", MISSING_FILE, ("--data", "{d}/missing.csv", "--out", "{d}/o")),
     ("elicit simulate", MISSING_FILE, ("--dataset", "breast_cancer", "--metrics", "{d}/missing.npz", "--out", "{d}/o")),
     ("elicit simulate", WRONG_TYPE, ("--dataset", "wine", "--budget", "abc")),
@@ -72,6 +84,8 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit noise-study", OUT_OF_RANGE, ("--classes", "1", "--out", "{d}/o")),
     ("elicit noise-study", OUT_OF_RANGE, ("--flip-prob", "0.7", "--out", "{d}/o")),
     ("elicit noise-study", OUT_OF_RANGE, ("--budget", "0", "--out", "{d}/o")),
+    ("elicit noise-study", OUT_OF_RANGE, ("--qme-tols", "0.1,0", "--out", "{d}/o")),
+    ("elicit noise-study", WRONG_TYPE, ("--checkpoints", "10,abc", "--out", "{d}/o")),
     ("elicit noise-study", UNKNOWN_CHOICE, ("--modes", "nope", "--out", "{d}/o")),
     ("elicit noise-study", UNKNOWN_CHOICE, ("--elicitor-noise", "nope", "--out", "{d}/o")),
     ("elicit noise-study", UNKNOWN_CHOICE, ("--noise", "bogus:1", "--out", "{d}/o")),
@@ -81,6 +95,17 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit rank", MALFORMED_FILE, ("--metric", "{d}/metric.json", "--data", "{d}/labels.csv", "--predictions", "{d}/garbage.csv")),
     ("elicit rank", MALFORMED_FILE, ("--metric", "{d}/metric.json", "--data", "{d}/data.csv", "--labels", "y",
                                      "--predictions", "{d}/labels.csv")),
+    ("elicit ask", MISSING_FILE, ("--data", "{d}/missing.csv", "--out", "{d}/o")),
+    ("elicit ask", WRONG_TYPE, ("--dataset", "breast_cancer", "--budget", "abc")),
+    ("elicit ask", OUT_OF_RANGE, ("--dataset", "breast_cancer", "--budget", "0", "--out", "{d}/o")),
+    ("elicit ask", OUT_OF_RANGE, ("--dataset", "breast_cancer", "--repeat-every", "1", "--out", "{d}/o")),
+    ("elicit ask", UNKNOWN_CHOICE, ("--dataset", "nope", "--out", "{d}/o")),
+    ("elicit ask", UNKNOWN_CHOICE, ("--dataset", "breast_cancer", "--noise-model", "bogus", "--out", "{d}/o")),
+    ("elicit ask", MALFORMED_FILE, ("--data", "{d}/garbage.csv", "--out", "{d}/o")),
+    ("elicit ask", MALFORMED_FILE, ("--out", "{d}/garbage-study", "--resume")),
+    ("elicit replay", MISSING_FILE, ("{d}/missing.sqlite",)),
+    ("elicit replay", MALFORMED_FILE, ("{d}/garbage.db",)),
+    ("elicit replay", MALFORMED_FILE, ("{d}/garbage-study",)),
     ("symbolic train-critic", MISSING_FILE, ("--out", "{d}/o", "--library", "{d}/missing.lib")),
     ("symbolic train-critic", MISSING_FILE, ("--out", "{d}/o", "--points", "file:{d}/missing.npy")),
     ("symbolic train-critic", WRONG_TYPE, ("--out", "{d}/o", "--batch", "abc")),
@@ -161,6 +186,9 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("elicit rank", WRONG_TYPE): "takes files and column names only",
     ("elicit rank", OUT_OF_RANGE): "takes files and column names only",
     ("elicit rank", UNKNOWN_CHOICE): "takes files and column names only",
+    ("elicit replay", WRONG_TYPE): "takes a log and an output file only",
+    ("elicit replay", OUT_OF_RANGE): "takes a log and an output file only",
+    ("elicit replay", UNKNOWN_CHOICE): "takes a log and an output file only",
     ("symbolic problems", MISSING_FILE): "reads no input file (--export writes one)",
     ("symbolic problems", MALFORMED_FILE): "reads no input file (--export writes one)",
 }
@@ -169,7 +197,10 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
 SUBPROCESS_CASES = [
     ("elicit study", ("--trials", "abc")),
     ("elicit run", ("--metrics", "{d}/garbage.npz", "--out", "{d}/o")),
+    ("elicit demo", ("--flip-prob", "0.1", "--temperature", "0.01", "--out", "{d}/o")),
     ("elicit rank", ("--metric", "{d}/garbage.json", "--data", "{d}/labels.csv", "--predictions", "{d}/labels.csv")),
+    ("elicit ask", ("--out", "{d}/garbage-study", "--resume")),
+    ("elicit replay", ("{d}/garbage.db",)),
     ("symbolic train-critic", ("--out", "{d}/o", "--library", "{d}/garbage.lib")),
     ("symbolic discover", ("--out", "{d}/o", "--problem", "F11", "--epochs", "0")),
     ("sweep", ("--config", "{d}/garbage.yaml", "--out", "{d}/o")),
@@ -242,6 +273,8 @@ def bad_files(tmp_path: Path) -> Path:
     (d / "garbage-run" / "config.yaml").write_text("command: [unclosed\n")
     (d / "garbage-estimates").mkdir()
     (d / "garbage-estimates" / "estimates_k2-well.npz").write_text("garbage\n")
+    (d / "garbage-study").mkdir()
+    (d / "garbage-study" / "study.sqlite").write_text("garbage ((\x00 not a study\n")
     (d / "garbage-critic").mkdir()
     for name in ("config.yaml", "critic.json", "critic.pt"):
         (d / "garbage-critic" / name).write_text("garbage: [\n")

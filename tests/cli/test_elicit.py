@@ -104,7 +104,7 @@ def test_bad_metric_files_give_one_line_errors_and_exit_code_2(run_cli, tmp_path
         (["elicit", "study", "--seed", str(2**32)], "'seed'"),
         (["elicit", "study", "--classes", "1"], "'classes'"),
         (["elicit", "study", "--trials", "x"], "--trials"),
-        (["elicit", "study", "--flip-prob", "0.9"], "'p'"),
+        (["elicit", "study", "--flip-prob", "0.9"], "'flip_prob'"),
         (["elicit", "study", "--no-such-option"], "no-such-option"),
         (["elicit", "run", "--metrics", "missing.npz"], "missing.npz"),
         (["elicit", "worst", "--run", "nowhere"], "nowhere"),

@@ -1,7 +1,19 @@
 import numpy as np
 import pytest
 
-from oraclelab.elicit import StudyConfig, run_study
+from oraclelab.elicit import (
+    Elicitation,
+    FlipNoise,
+    HiddenMetricOracle,
+    IndifferenceNoise,
+    Sphere,
+    StudyConfig,
+    elicit_active,
+    elicit_quadratic,
+    elicit_with,
+    random_metrics,
+    run_study,
+)
 from oraclelab.errors import ParameterError
 from oraclelab.runs import RunFolder
 
@@ -68,7 +80,8 @@ def test_resume_loads_finished_configurations_instead_of_rerunning(tmp_path):
     "kwargs, match",
     [({"classes": (1,)}, "'classes'"), ({"classes": ()}, "'classes'"), ({"trials": 0}, "'trials'"),
      ({"tol": 0.0}, "'tol'"), ({"formed": "maybe"}, "'formed'"), ({"mode": "fast"}, "'mode'"), ({"radius": -1.0}, "'radius'"),
-     ({"metric_stream": "mt"}, "'metric_stream'"), ({"seed": 2**32}, "'seed'")],
+     ({"metric_stream": "mt"}, "'metric_stream'"), ({"seed": 2**32}, "'seed'"), ({"budget": 0}, "'budget'"),
+     ({"elicitor_noise": "loud:1"}, "'elicitor_noise'"), ({"elicitor_noise": None}, "'elicitor_noise'")],
 )
 def test_study_config_is_validated(kwargs, match):
     with pytest.raises(ParameterError, match=match):
@@ -79,3 +92,49 @@ def test_the_medians_shown_beside_a_study_are_the_papers():
     from oraclelab.elicit import PUBLISHED_MEDIANS
 
     assert PUBLISHED_MEDIANS == PAPER_MEDIANS
+
+
+def test_the_tolerance_defaults_to_the_modes_own():
+    from oraclelab.elicit import DEFAULT_TOL
+
+    assert Elicitation("classic").tol == 1e-2 and Elicitation("efficient").tol == 1e-2
+    assert Elicitation("active").tol == DEFAULT_TOL and StudyConfig(mode="active").tol == DEFAULT_TOL
+    assert Elicitation("active", 0.05).tol == 0.05
+
+
+@pytest.mark.parametrize("kwargs, match", [({"mode": "fast"}, "'mode' parameter of elicit run"), ({"tol": -1.0}, "'tol'"),
+                                           ({"budget": 0}, "'budget'"), ({"budget": 2.5}, "'budget'")])
+def test_elicitation_is_validated_and_names_its_owner(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        Elicitation(**kwargs, owner="elicit run")
+
+
+@pytest.mark.parametrize("mode", ["classic", "efficient", "active"])
+def test_elicit_with_is_the_modes_own_elicitor(mode):
+    metric = random_metrics(3, 2, well_formed=True, rng=6)
+    sphere = Sphere.centred(2)
+    judge = FlipNoise(0.05)
+    got = elicit_with(Elicitation(mode, budget=15, noise=judge), HiddenMetricOracle(metric, noise=judge, rng=1), sphere,
+                      well_formed=True, rng=2)
+    oracle = HiddenMetricOracle(metric, noise=judge, rng=1)
+    if mode == "active":
+        want = elicit_active(oracle, sphere, budget=15, noise=judge, rng=2)
+        np.testing.assert_array_equal(got.flip_rate, 0.05)
+    else:
+        want = elicit_quadratic(oracle, sphere, tol=1e-2, mode=mode, well_formed=True)
+    np.testing.assert_array_equal(got.B, want.B)
+    np.testing.assert_array_equal(got.comparisons, want.comparisons)
+
+
+def test_the_study_elicitor_assumes_what_elicitor_noise_says_and_records_it():
+    judge = IndifferenceNoise(1e-3)
+    base = dict(classes=(2,), trials=3, formed="well", seed=2, mode="active", budget=12, noise=judge)
+    for elicitor_noise, recorded, flip in [("auto", "auto", None), ("known", judge.describe(), 0.0),
+                                           ("flip:0.2", {"kind": "flip", "p": 0.2}, 0.2), (FlipNoise(0.3), {"kind": "flip", "p": 0.3}, 0.3)]:
+        config = StudyConfig(**base, elicitor_noise=elicitor_noise)
+        assert config.as_dict()["elicitor_noise"] == recorded
+        assert config.as_dict()["noise"] == {"kind": "indifference", "eps": 1e-3, "tell": False}
+        result = run_study(config)[0].result
+        if flip is not None:                      # a given model's flip rate is the reported posterior's
+            np.testing.assert_array_equal(result.flip_rate, flip)
+            np.testing.assert_array_equal(result.band, 1e-3 if elicitor_noise == "known" else 0.0)

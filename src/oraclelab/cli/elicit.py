@@ -5,75 +5,75 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Callable, Collection, List, Optional
 
 import numpy as np
 import typer
 
 from oraclelab.cli._tables import print_table
-from oraclelab.cli._options import config_from_options, config_options, with_config_options
+from oraclelab.cli._options import config_from_options, with_config_options
+from oraclelab.elicit._judge import JudgeConfig, describe_noise
+from oraclelab.elicit._noise_study import NoiseStudyConfig
 from oraclelab.elicit._simulate_config import SimulateConfig
-from oraclelab.elicit._study import StudyConfig
+from oraclelab.elicit._study import Elicitation, StudyConfig, elicit_with
 
-app = typer.Typer(help="Metric elicitation from pairwise preferences (LPME, QME).", no_args_is_help=True)
+app = typer.Typer(help="Metric elicitation from pairwise preferences (LPME, QME, active).", no_args_is_help=True)
 
-#: ``--tol`` and ``--mode`` as ``StudyConfig`` declares them, shared by ``run`` and ``demo``.
-_SHARED = {parameter.name: parameter for parameter in config_options(StudyConfig) if parameter.name in ("tol", "mode")}
-TOL = _SHARED["tol"].default
-MODE = _SHARED["mode"].default
-Mode = _SHARED["mode"].annotation
+#: The options of ``StudyConfig`` that ``run`` and ``demo`` share: how to elicit.
+ELICITATION_OPTIONS = ("tol", "mode", "budget")
+
+
+def _with_judge(command: Callable[..., Any], only: Collection[str] | None = None) -> Callable[..., Any]:
+    """``command`` with the options of ``StudyConfig`` (``only`` these, as in ``with_config_options``) and of the judge."""
+    return with_config_options(with_config_options(command, StudyConfig, only=only), JudgeConfig)
+
+
+def _elicitation(options: dict[str, Any], judge: JudgeConfig, owner: str) -> Elicitation:
+    """The ``Elicitation`` that ``run`` and ``demo``'s options (``ELICITATION_OPTIONS``) and judge mean."""
+    return Elicitation(options["mode"], options["tol"], options["budget"], judge.elicitor_noise(), owner=owner)
 
 
 def _default_out(command: str) -> Path:
     return Path("runs") / f"elicit-{command}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _noise(flip_prob: float, indifference: float):
-    from oraclelab.elicit._oracles import FlipNoise, IndifferenceNoise
-    from oraclelab.errors import ParameterError
-
-    if flip_prob and indifference:
-        raise ParameterError("Choose one noise model: --flip-prob or --indifference, not both.")
-    if flip_prob:
-        return FlipNoise(flip_prob)
-    if indifference:
-        return IndifferenceNoise(indifference)
-    return None
-
-
-FLIP = typer.Option(0.0, "--flip-prob", help="Noise: flip each answer with this probability (0 to 0.5).")
-BAND = typer.Option(0.0, "--indifference", help="Noise: answer at random when scores differ by less than this.")
+def _comparisons(row: dict) -> str:
+    """The comparisons per trial, or their median (marked) when the trials used different numbers."""
+    if isinstance(row["comparisons_per_run"], int):
+        return f"{row['comparisons_per_run']:,}"
+    return f"{row['comparisons_median']:,g} (median)"
 
 
 def _print_rows(rows: list[dict], title: str, *, published: bool = False) -> None:
-    """Print the summary rows; with ``published``, beside the published code's medians."""
+    """Print the summary rows (coverage when any row has it); with ``published``, beside the published code's medians."""
     from rich.console import Console
     from rich.table import Table
 
     from oraclelab.elicit._study import PUBLISHED_MEDIANS
 
+    coverage = any("coverage" in row for row in rows)
     table = Table(title=title)
-    for column in ("k", "formed", "trials", "comparisons", "seconds", "a_err med", "a_err p90",
-                   "B_err med", "B_err p90", "B_err max") + (("published med a / B",) if published else ()):
+    for column in (("k", "formed", "trials", "comparisons", "seconds", "a_err med", "a_err p90",
+                    "B_err med", "B_err p90", "B_err max", "unreliable") + (("coverage",) if coverage else ())
+                   + (("published med a / B",) if published else ())):
         table.add_column(column, justify="right")
     for row in rows:
         reference = PUBLISHED_MEDIANS.get((row["classes"], row["well_formed"])) if published else None
         table.add_row(
             str(row["classes"]), "well" if row["well_formed"] else "ill", str(row["trials"]),
-            f"{row['comparisons_per_run']:,}", f"{row['seconds']:.2f}",
+            _comparisons(row), f"{row['seconds']:.2f}",
             f"{row['a_err_median']:.4f}", f"{row['a_err_p90']:.4f}",
-            f"{row['B_err_median']:.4f}", f"{row['B_err_p90']:.4f}", f"{row['B_err_max']:.3g}",
+            f"{row['B_err_median']:.4f}", f"{row['B_err_p90']:.4f}", f"{row['B_err_max']:.3g}", str(row["unreliable"]),
+            *([f"{row['coverage']:.3f}" if "coverage" in row else ""] if coverage else []),
             *([f"{reference[0]:.4f} / {reference[1]:.4f}" if reference else ""] if published else []),
         )
     console = Console()
-    console.width = max(console.width, 130)
+    console.width = max(console.width, 150)
     console.print(table)
 
 
 def study(
     classes: List[int] = typer.Option([2, 3, 4, 5], "--classes", help="Numbers of classes k, e.g. --classes 2 3 4 5."),
-    flip_prob: float = FLIP,
-    indifference: float = BAND,
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-study-<time>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a study in --out, skipping finished configurations."),
     workers: int = typer.Option(1, "--workers", help="Local processes running configurations in parallel (1: in this process)."),
@@ -86,7 +86,8 @@ def study(
     from oraclelab.errors import RunError
     from oraclelab.runs import RunFolder, make_executor, progress_bar
 
-    config = config_from_options(StudyConfig, options, classes=tuple(classes), noise=_noise(flip_prob, indifference))
+    judge = config_from_options(JudgeConfig, options)
+    config = config_from_options(StudyConfig, options, classes=tuple(classes), noise=judge.model(), elicitor_noise=judge.noise_model)
     folder = RunFolder(out or _default_out("study"), resume=resume)
     settings = {"command": "elicit study", **config.as_dict()}
     if resume and (folder.path / "config.yaml").exists() and folder.read_yaml("config.yaml") != settings:
@@ -101,48 +102,48 @@ def study(
     write_figures(folder, records)
     folder.write_summary({"command": "elicit study", "config": config.as_dict(), "seconds": seconds, "rows": rows})
     comparable = config.mode == "classic" and config.tol == 1e-2 and config.noise is None and config.radius == 1.0
-    _print_rows(rows, f"QME study ({config.mode}, tol {config.tol:g}, seed {config.seed}): {seconds:.1f} s", published=comparable)
+    _print_rows(rows, f"Elicitation study ({config.mode}, tol {config.tol:g}, seed {config.seed}): {seconds:.1f} s", published=comparable)
     typer.echo(f"Run folder: {folder.path}")
 
 
-app.command("study")(with_config_options(study, StudyConfig))
+app.command("study")(_with_judge(study))
 
 
-@app.command()
 def run(
     metrics: Path = typer.Option(..., "--metrics", help="NPZ with 'a' [T, q], 'B' [T, q, q]; optional 'origin' [q], 'radius'."),
-    tol: float = TOL,
-    mode: Mode = MODE,
     well_formed: bool = typer.Option(False, "--well-formed/--ill-formed", help="Declare the metrics well formed (enables clipping)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the noise."),
-    flip_prob: float = FLIP,
-    indifference: float = BAND,
+    seed: int = typer.Option(0, "--seed", help="Seed of the judge's noise and of the active elicitor."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-run-<time>)."),
+    **options: Any,
 ) -> None:
     """Elicit given hidden metrics and report the errors."""
     from oraclelab.elicit._metrics import QuadraticMetric
     from oraclelab.elicit._oracles import HiddenMetricOracle
     from oraclelab.elicit._outputs import write_figures, write_trial_table
-    from oraclelab.elicit._qme import elicit_quadratic
     from oraclelab.elicit._records import EstimateRecord, load_metrics_file, save_record
     from oraclelab.runs import RunFolder, stream_generator
 
+    judge = config_from_options(JudgeConfig, options)
+    elicitation = _elicitation(options, judge, "elicit run")
     metric, sphere = load_metrics_file(metrics)
-    noise = _noise(flip_prob, indifference)
+    noise = judge.model()
     folder = RunFolder(out or _default_out("run"))
-    folder.write_config({"command": "elicit run", "metrics": str(metrics), "tol": tol, "mode": mode,
-                         "well_formed": well_formed, "seed": seed, "noise": None if noise is None else noise.describe()})
+    folder.write_config({"command": "elicit run", "metrics": str(metrics), **elicitation.as_dict(),
+                         "well_formed": well_formed, "seed": seed, "noise": describe_noise(noise)})
     oracle = HiddenMetricOracle(QuadraticMetric(metric.a, metric.B), noise=noise, rng=stream_generator(seed, "noise"))
     start = time.perf_counter()
-    result = elicit_quadratic(oracle, sphere, tol=tol, mode=mode, well_formed=well_formed)
+    result = elicit_with(elicitation, oracle, sphere, well_formed=well_formed, rng=stream_generator(seed, "active"))
     record = EstimateRecord(Path(metrics).stem, metric, sphere, result, well_formed, time.perf_counter() - start)
     save_record(folder, "estimates.npz", record)
     write_trial_table(folder, [record])
     write_figures(folder, [record])
     row = record.summary_row()
     folder.write_summary({"command": "elicit run", **row})
-    _print_rows([row], f"Elicited {metric.n_trials} metrics from {metrics}")
+    _print_rows([row], f"Elicited {metric.n_trials} metrics from {metrics} ({elicitation.mode})")
     typer.echo(f"Run folder: {folder.path}")
+
+
+app.command("run")(_with_judge(run, ELICITATION_OPTIONS))
 
 
 @app.command()
@@ -170,13 +171,11 @@ def worst(run_dir: Path = typer.Option(..., "--run", help="A run folder of 'elic
     console.print(f"Written to {Path(run_dir) / 'worst.json'}")
 
 
-@app.command()
 def demo(
     classes: int = typer.Option(2, "--classes", help="Number of classes k."),
-    tol: float = TOL,
-    mode: Mode = MODE,
-    seed: int = typer.Option(0, "--seed", help="Seed of the hidden metric."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the hidden metric, the judge's noise and the active elicitor."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-demo-<time>)."),
+    **options: Any,
 ) -> None:
     """Elicit one random well-formed metric and print a, a_hat, B, B_hat and the errors."""
     from rich.console import Console
@@ -185,17 +184,21 @@ def demo(
     from oraclelab.elicit._metrics import random_metrics
     from oraclelab.elicit._oracles import HiddenMetricOracle
     from oraclelab.elicit._outputs import write_figures, write_trial_table
-    from oraclelab.elicit._qme import elicit_quadratic
     from oraclelab.elicit._records import EstimateRecord, save_record
     from oraclelab.runs import RunFolder, stream_generator
 
+    judge = config_from_options(JudgeConfig, options)
+    elicitation = _elicitation(options, judge, "elicit demo")
     q = n_rates(classes)
     sphere = Sphere.centred(q)
+    noise = judge.model()
     folder = RunFolder(out or _default_out("demo"))
-    folder.write_config({"command": "elicit demo", "classes": classes, "tol": tol, "mode": mode, "seed": seed})
+    folder.write_config({"command": "elicit demo", "classes": classes, **elicitation.as_dict(), "seed": seed,
+                         "noise": describe_noise(noise)})
     metric = random_metrics(1, q, well_formed=True, sphere=sphere, rng=stream_generator(seed, "demo"))
+    oracle = HiddenMetricOracle(metric, noise=noise, rng=stream_generator(seed, "noise"))
     start = time.perf_counter()
-    result = elicit_quadratic(HiddenMetricOracle(metric), sphere, tol=tol, mode=mode, well_formed=True)
+    result = elicit_with(elicitation, oracle, sphere, well_formed=True, rng=stream_generator(seed, "active"))
     record = EstimateRecord("demo", metric, sphere, result, True, time.perf_counter() - start)
     save_record(folder, "estimates.npz", record)
     write_trial_table(folder, [record])
@@ -203,13 +206,16 @@ def demo(
     folder.write_summary({"command": "elicit demo", **record.summary_row()})
     console = Console()
     with np.printoptions(precision=4, suppress=True, linewidth=120):
-        console.print(f"k = {classes} classes, q = {q} rates, {int(result.comparisons[0]):,} comparisons ({mode})")
+        console.print(f"k = {classes} classes, q = {q} rates, {int(result.comparisons[0]):,} comparisons ({elicitation.mode})")
         console.print(f"a     = {metric.a[0]}")
         console.print(f"a_hat = {result.a[0]}")
         console.print(f"B =\n{metric.B[0]}")
         console.print(f"B_hat =\n{result.B[0]}")
     console.print(f"a_err = ||a_hat - a|| = {record.a_err[0]:.3g}   B_err = ||B_hat - B||_F = {record.B_err[0]:.3g}")
     typer.echo(f"Run folder: {folder.path}")
+
+
+app.command("demo")(_with_judge(demo, ELICITATION_OPTIONS))
 
 
 def simulate(
@@ -242,25 +248,20 @@ def simulate(
 app.command("simulate")(with_config_options(simulate, SimulateConfig))
 
 
-@app.command("noise-study")
 def noise_study(
     classes: List[int] = typer.Option([2, 3], "--classes", help="Numbers of classes k, e.g. --classes 2 3."),
     modes: List[str] = typer.Option(["classic", "efficient", "active"], "--modes", help="Modes to compare: classic, efficient, active."),
     flip_prob: List[float] = typer.Option([0.0, 0.05, 0.1], "--flip-prob", help="Judges flipping each answer with these probabilities (0: noise-free)."),
     noise: List[str] = typer.Option([], "--noise", help="More judges as specs: indifference:1e-4, logistic:0.01, flip:0.2."),
-    trials: int = typer.Option(100, "--trials", help="Published-stream metrics per number of classes."),
-    budget: Optional[int] = typer.Option(None, "--budget", help="Active mode's comparisons (default: 4 times the noise-free information limit)."),
-    elicitor_noise: str = typer.Option("auto", "--elicitor-noise", help="auto: the active elicitor estimates the judge's noise; known: it is told."),
-    seed: int = typer.Option(7, "--seed", help="Seed of the metric stream and of every judge."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder (default runs/elicit-noise-study-<time>)."),
+    **options: Any,
 ) -> None:
     """B_err against comparisons for every mode and judge: table, summary and the headline figure per k."""
-    from oraclelab.elicit import NoiseStudyConfig, plot_noise_study, run_noise_study
+    from oraclelab.elicit import plot_noise_study, run_noise_study
     from oraclelab.runs import RunFolder, progress_bar
 
     judges = tuple(dict.fromkeys(("none" if p == 0 else f"flip:{p:g}" for p in flip_prob))) + tuple(noise)
-    configs = [NoiseStudyConfig(classes=k, trials=trials, noises=judges, modes=tuple(modes), budget=budget,
-                                elicitor_noise=elicitor_noise, seed=seed) for k in classes]
+    configs = [config_from_options(NoiseStudyConfig, options, classes=k, noises=judges, modes=tuple(modes)) for k in classes]
     folder = RunFolder(out or _default_out("noise-study"))
     folder.write_config({"command": "elicit noise-study", "configs": [config.as_dict() for config in configs]})
     rows = []
@@ -274,6 +275,10 @@ def noise_study(
     keys = ("classes", "noise", "mode", "setting", "comparisons_median", "B_err_median", "B_err_p10", "B_err_p90")
     print_table("noise study: B_err against comparisons", [{key: row[key] for key in keys} for row in rows])
     typer.echo(f"Run folder: {folder.path}")
+
+
+#: --classes, --modes and the judges (--flip-prob, --noise) take several values: the command's own options.
+app.command("noise-study")(with_config_options(noise_study, NoiseStudyConfig, skip=("classes", "noises", "modes")))
 
 
 @app.command()

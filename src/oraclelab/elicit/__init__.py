@@ -24,6 +24,7 @@ from oraclelab.elicit._active import DEFAULT_TOL, ActiveElicitor, ActiveResult, 
 from oraclelab.elicit._answers import AnswerModel, LogisticNoise, answer_model, parse_answer_model
 from oraclelab.elicit._estimators import ActiveMetricElicitor, LinearMetricElicitor, QuadraticMetricElicitor
 from oraclelab.elicit._features import features, n_parameters, pack_metric, pair_features, unpack_metric
+from oraclelab.elicit._judge import JudgeConfig
 from oraclelab.elicit._likelihood import AnswerLikelihood
 from oraclelab.elicit._noise_study import NoiseStudyConfig, NoiseStudyRow, NoiseStudyTable, information_limit, run_noise_study
 from oraclelab.elicit._geometry import Sphere, angles_to_unit, n_rates, orthant_ranges, sign_test_directions, unit_to_angles
@@ -59,7 +60,7 @@ from oraclelab.elicit._rate_space import (
 )
 from oraclelab.elicit._realise import RealisedClassifier, binomial_band, max_rate_gap, realise, realise_many
 from oraclelab.elicit._records import EstimateRecord, load_metrics_file, load_record
-from oraclelab.elicit._study import PUBLISHED_MEDIANS, StudyConfig, run_study
+from oraclelab.elicit._study import PUBLISHED_MEDIANS, Elicitation, StudyConfig, elicit_with, run_study
 from oraclelab.elicit._simulate import SimulationResult, simulate_on_data
 from oraclelab.elicit._simulate_config import SimulateConfig, run_simulation
 
@@ -67,7 +68,7 @@ __all__ = [
     "n_rates", "Sphere", "angles_to_unit", "unit_to_angles", "orthant_ranges", "sign_test_directions",
     "QuadraticMetric", "random_metrics", "published_metrics", "random_spd_matrices", "is_well_formed", "regularity_margins",
     "Oracle", "HiddenMetricOracle", "Arcs", "NoiseModel", "AnswerModel", "FlipNoise", "IndifferenceNoise", "LogisticNoise",
-    "AnswerLikelihood", "answer_model", "parse_answer_model",
+    "AnswerLikelihood", "answer_model", "parse_answer_model", "JudgeConfig",
     "NoiseStudyConfig", "NoiseStudyRow", "NoiseStudyTable", "run_noise_study", "information_limit", "plot_noise_study",
     "elicit_active", "ActiveElicitor", "ActiveResult", "Query", "DEFAULT_TOL",
     "n_parameters", "features", "pair_features", "pack_metric", "unpack_metric",
@@ -75,7 +76,7 @@ __all__ = [
     "elicit_quadratic", "QMEResult", "solve_quadratic", "qme_from_true_gradients", "true_gradients",
     "check_gradients", "GradientCheck", "gradient_names",
     "LinearMetricElicitor", "QuadraticMetricElicitor", "ActiveMetricElicitor",
-    "StudyConfig", "run_study", "PUBLISHED_MEDIANS",
+    "StudyConfig", "run_study", "PUBLISHED_MEDIANS", "Elicitation", "elicit_with",
     "EstimateRecord", "load_record", "load_metrics_file", "find_worst", "WorstCase",
     "ValidationData", "validation_from_arrays", "load_validation_file", "validation_from_estimator",
     "validation_from_bundled", "split_validation", "read_column", "BUNDLED_DATASETS",

@@ -16,12 +16,13 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from oraclelab._config import option
+from oraclelab._config import check_option_choices, option
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.elicit._active import ActiveElicitor
 from oraclelab.elicit._answers import AnswerModel, parse_answer_model
 from oraclelab.elicit._features import n_parameters
 from oraclelab.elicit._geometry import Sphere, n_rates
+from oraclelab.elicit._judge import NOISE_MODELS, assumed_noise
 from oraclelab.elicit._metrics import published_metrics
 from oraclelab.elicit._oracles import HiddenMetricOracle
 from oraclelab.elicit._qme import elicit_quadratic
@@ -75,8 +76,8 @@ class NoiseStudyConfig:
     checkpoints: tuple[int, ...] | None = option(
         None, help="Comparisons at which the active elicitor is read (default: 12 spaced evenly in log up to the budget).",
     )
-    elicitor_noise: str = option("auto", choices=("auto", "known"),
-                                 help="The active elicitor estimates the judge's noise ('auto') or is told its model.")
+    elicitor_noise: str = option("auto", choices=NOISE_MODELS,
+                                 help="The active elicitor estimates the judge's noise ('auto') or is told its model ('known').")
     seed: int = option(7, help="Seed of the metrics, the judges and the elicitor.")
 
     def __post_init__(self) -> None:
@@ -90,7 +91,7 @@ class NoiseStudyConfig:
         for mode in self.modes:
             check_choice(mode, "modes", owner, NOISE_STUDY_MODES)
         object.__setattr__(self, "qme_tols", tuple(check_positive(tol, "qme_tols", owner) for tol in self.qme_tols))
-        check_choice(self.elicitor_noise, "elicitor_noise", owner, ("auto", "known"))
+        check_option_choices(self, owner)
         check_int_at_least(self.seed, "seed", owner, 0)
         d = n_parameters(n_rates(self.classes))
         budget = self.budget if self.budget is not None else int(math.ceil(4 * information_limit(n_rates(self.classes))))
@@ -151,10 +152,9 @@ def _row(mode: str, noise: str, classes: int, setting: float, comparisons, a, B,
 
 def _active_points(config: NoiseStudyConfig, spec: str, judge: AnswerModel | None, metric, sphere: Sphere) -> list[NoiseStudyRow]:
     oracle = HiddenMetricOracle(metric, noise=judge, rng=stream_generator(config.seed, "noise-study", spec, "active"))
-    known = judge if judge is not None else parse_answer_model("flip:0")
     elicitor = ActiveElicitor(
         sphere, metric.n_trials, tol=1e-12, budget=config.budget, rng=stream_generator(config.seed, "noise-study", "elicitor"),
-        noise="auto" if config.elicitor_noise == "auto" else known,
+        noise=assumed_noise(config.elicitor_noise, judge),
     )
     rows, start, marks = [], time.perf_counter(), set(config.checkpoints)
     while not elicitor.done:

@@ -3,26 +3,28 @@
 Each configuration draws its metrics from its own seed stream (so a study of k = 5 alone
 draws the same metrics as a study of k = 2..5), elicits them all in one lockstep batch and
 summarises the errors a_err = ||a_hat - a||_2 and B_err = ||B_hat - B||_F. The mode is QME
-with classic or efficient LPME, or active elicitation. By default the metrics are the
-published scripts' own (their stream replayed): with seed 7 the study elicits exactly the
-metrics behind the published medians.
+with classic or efficient LPME, or active elicitation; ``elicit_with`` dispatches an
+``Elicitation`` (mode, tolerance, budget, assumed noise) for the study and for the
+``elicit run`` and ``elicit demo`` commands alike. By default the metrics are the published
+scripts' own (their stream replayed): with seed 7 the study elicits exactly the metrics
+behind the published medians.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import partial
 
 from oraclelab._config import check_option_choices, option
-from oraclelab._validation import check_int_at_least, check_positive
-from oraclelab.elicit._active import DEFAULT_TOL, elicit_active
-from oraclelab.elicit._answers import FlipNoise
+from oraclelab._validation import check_choice, check_int_at_least, check_positive
+from oraclelab.elicit._active import DEFAULT_TOL, ActiveResult, elicit_active
 from oraclelab.elicit._geometry import Sphere, n_rates
+from oraclelab.elicit._judge import assumed_noise, check_noise_model, describe_noise
 from oraclelab.elicit._lpme import MODES
 from oraclelab.elicit._metrics import published_metrics, random_metrics
-from oraclelab.elicit._oracles import AnswerModel, HiddenMetricOracle
-from oraclelab.elicit._qme import elicit_quadratic
+from oraclelab.elicit._oracles import AnswerModel, HiddenMetricOracle, Oracle
+from oraclelab.elicit._qme import QMEResult, elicit_quadratic
 from oraclelab.elicit._records import EstimateRecord, load_record, save_record
 from oraclelab.errors import ParameterError
 from oraclelab.runs._executors import Executor, SerialExecutor
@@ -30,13 +32,12 @@ from oraclelab.runs._progress import SILENT, ProgressReporter
 from oraclelab.runs._run_folder import RunFolder
 from oraclelab.runs._seeding import stream_generator
 
-__all__ = ["StudyConfig", "run_study", "run_configuration", "configuration_label", "record_name", "PUBLISHED_MEDIANS"]
+__all__ = ["Elicitation", "elicit_with", "StudyConfig", "run_study", "run_configuration", "configuration_label",
+           "record_name", "PUBLISHED_MEDIANS"]
 
 FORMED = ("well", "ill", "both")
 #: QME with classic or efficient LPME, or the active elicitor.
 STUDY_MODES = MODES + ("active",)
-#: How the active elicitor treats noise: estimate its levels, or use the judge's model as known.
-ELICITOR_NOISE = ("auto", "known")
 #: Where a study's metrics come from: the published scripts' stream (numpy's legacy
 #: RandomState seeded per configuration) or oraclelab's own named PCG64 streams.
 METRIC_STREAMS = ("published", "pcg64")
@@ -56,14 +57,58 @@ PUBLISHED_MEDIANS: dict[tuple[int, bool], tuple[float, float]] = {
 
 
 @dataclass(frozen=True)
+class Elicitation:
+    """How a batch of metrics is elicited; validated on construction (``owner`` names the caller in errors).
+
+    ``mode`` is "classic" or "efficient" QME or "active"; ``tol`` None means the mode's
+    default (LPME's 1e-2, the active elicitor's ``DEFAULT_TOL``); ``budget`` (comparisons
+    per trial, None: no limit) and ``noise`` ("auto" or the ``AnswerModel`` the elicitor
+    assumes) matter in active mode only.
+    """
+
+    mode: str = "classic"
+    tol: float | None = None
+    budget: int | None = None
+    noise: str | AnswerModel = "auto"
+    owner: InitVar[str] = "Elicitation"
+
+    def __post_init__(self, owner: str) -> None:
+        check_choice(self.mode, "mode", owner, STUDY_MODES)
+        default_tol = DEFAULT_TOL if self.mode == "active" else 1e-2
+        object.__setattr__(self, "tol", check_positive(default_tol if self.tol is None else self.tol, "tol", owner))
+        if self.budget is not None:
+            check_int_at_least(self.budget, "budget", owner, 1)
+
+    def as_dict(self) -> dict:
+        """Plain values for config.yaml: mode, tol, budget and the elicitor's noise model."""
+        return {"mode": self.mode, "tol": self.tol, "budget": self.budget, "elicitor_noise": describe_noise(self.noise)}
+
+
+def elicit_with(elicitation: Elicitation, oracle: Oracle, sphere: Sphere, *, well_formed: bool, rng=None
+                ) -> QMEResult | ActiveResult:
+    """Elicit the oracle's T metrics as ``elicitation`` says: QME (classic, efficient) or the active elicitor.
+
+    ``well_formed`` declares the metrics well formed (QME clips then); ``rng`` seeds the
+    active elicitor's pairs (seed, Generator or one Generator per trial; QME draws nothing).
+    """
+    if elicitation.mode == "active":
+        return elicit_active(oracle, sphere, tol=elicitation.tol, budget=elicitation.budget, noise=elicitation.noise, rng=rng)
+    return elicit_quadratic(oracle, sphere, tol=elicitation.tol, mode=elicitation.mode, well_formed=well_formed)
+
+
+@dataclass(frozen=True)
 class StudyConfig:
     """What a study runs; validated on construction.
 
     Fields declared with ``option`` are also options of ``oraclelab elicit study``. ``tol``
     is LPME's angle tolerance for classic and efficient QME (default 1e-2) and the posterior
     tolerance of the active elicitor (default ``DEFAULT_TOL``); ``budget`` caps the active
-    elicitor's comparisons; ``elicitor_noise`` tells it to estimate the noise levels from
-    the answers ("auto") or to take the judge's ``noise`` model as known ("known").
+    elicitor's comparisons. ``noise`` is the simulated judge's answer model (None: exact
+    answers); ``elicitor_noise`` is what the active elicitor assumes: "auto" (estimate the
+    levels from the answers), "known" (the judge's ``noise``), or a model of its own (an
+    ``AnswerModel`` or a spec such as "flip:0.15"). The judge's ``noise`` never reaches the
+    elicitor otherwise. The command sets both from ``JudgeConfig``'s options (``--flip-prob``,
+    ..., ``--noise-model``).
     """
 
     classes: tuple[int, ...] = (2, 3, 4, 5)
@@ -85,10 +130,7 @@ class StudyConfig:
         help="Random metrics from the published scripts' stream (seed 7: their very metrics) or from oraclelab's PCG64 streams.",
     )
     budget: int | None = option(None, help="Active mode: at most this many comparisons per metric (default: no limit).")
-    elicitor_noise: str = option(
-        "auto", choices=ELICITOR_NOISE,
-        help="Active mode: estimate the judge's noise level from the answers ('auto') or take the judge's model as known.",
-    )
+    elicitor_noise: str | AnswerModel = "auto"
 
     def __post_init__(self) -> None:
         owner = "elicit study"
@@ -99,11 +141,9 @@ class StudyConfig:
         object.__setattr__(self, "classes", tuple(int(k) for k in self.classes))
         check_int_at_least(self.trials, "trials", owner, 1)
         check_option_choices(self, owner)
-        default_tol = DEFAULT_TOL if self.mode == "active" else 1e-2
-        object.__setattr__(self, "tol", check_positive(default_tol if self.tol is None else self.tol, "tol", owner))
+        object.__setattr__(self, "elicitor_noise", check_noise_model(self.elicitor_noise, "elicitor_noise", owner))
+        object.__setattr__(self, "tol", self.elicitation().tol)
         check_positive(self.radius, "radius", owner)
-        if self.budget is not None:
-            check_int_at_least(self.budget, "budget", owner, 1)
         check_int_at_least(self.seed, "seed", owner, 0)
         if self.metric_stream == "published" and self.seed >= 2**32:
             raise ParameterError(f"The 'seed' parameter of {owner} must be below 2**32 with the published metric stream.")
@@ -113,19 +153,21 @@ class StudyConfig:
         kinds = {"well": (True,), "ill": (False,), "both": (True, False)}[self.formed]
         return [(k, well) for k in self.classes for well in kinds]
 
+    def elicitation(self) -> Elicitation:
+        """The mode, tolerance, budget and assumed noise every configuration is elicited with."""
+        return Elicitation(self.mode, self.tol, self.budget, assumed_noise(self.elicitor_noise, self.noise), owner="elicit study")
+
     def as_dict(self) -> dict:
+        """Plain values for config.yaml and summary.json; ``elicitor_noise`` as the elicitor assumes it ("known" resolved)."""
         return {
             "classes": list(self.classes),
             "trials": self.trials,
-            "tol": self.tol,
             "formed": self.formed,
-            "mode": self.mode,
             "seed": self.seed,
             "radius": self.radius,
-            "noise": None if self.noise is None else self.noise.describe(),
+            "noise": describe_noise(self.noise),
             "metric_stream": self.metric_stream,
-            "budget": self.budget,
-            "elicitor_noise": self.elicitor_noise,
+            **self.elicitation().as_dict(),
         }
 
 
@@ -153,15 +195,8 @@ def run_configuration(
     )
     progress.describe(f"k={classes} {'well' if well_formed else 'ill'}-formed: eliciting {config.trials} metrics")
     start = time.perf_counter()
-    if config.mode == "active":
-        known = config.noise if config.noise is not None else FlipNoise(0.0)
-        result = elicit_active(
-            oracle, sphere, tol=config.tol, budget=config.budget,
-            noise="auto" if config.elicitor_noise == "auto" else known,
-            rng=stream_generator(config.seed, "active", classes, well_formed),
-        )
-    else:
-        result = elicit_quadratic(oracle, sphere, tol=config.tol, mode=config.mode, well_formed=well_formed)
+    result = elicit_with(config.elicitation(), oracle, sphere, well_formed=well_formed,
+                         rng=stream_generator(config.seed, "active", classes, well_formed))
     seconds = time.perf_counter() - start
     return EstimateRecord(configuration_label(classes, well_formed), metric, sphere, result, well_formed, seconds)
 

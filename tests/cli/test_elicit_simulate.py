@@ -58,7 +58,7 @@ def test_simulate_needs_one_data_source(run_cli, tmp_path):
     assert code == 2 and "exactly one data source" in stderr and len(stderr.strip().splitlines()) == 1
     code, _, stderr = run_cli("elicit", "simulate", "--dataset", "wine", "--flip-prob", "0.1", "--temperature", "0.1",
                               "--out", tmp_path / "o2")
-    assert code == 2 and "one judge noise model" in stderr
+    assert code == 2 and "Choose one noise level" in stderr
 
 
 def rank_files(tmp_path):

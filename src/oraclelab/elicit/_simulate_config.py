@@ -13,15 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from oraclelab._config import option
-from oraclelab._validation import check_int_at_least, check_positive, check_probability
+from oraclelab._validation import check_int_at_least, check_positive
 from oraclelab.elicit._active import DEFAULT_TOL
-from oraclelab.elicit._answers import AnswerModel, FlipNoise, IndifferenceNoise, LogisticNoise
+from oraclelab.elicit._judge import JudgeConfig, describe_noise
 from oraclelab.elicit._data_options import DataOptions
 from oraclelab.elicit._metrics import QuadraticMetric, random_metrics
 from oraclelab.elicit._rate_space import RateSpace
 from oraclelab.elicit._records import load_metrics_file
 from oraclelab.elicit._simulate import SimulationResult, simulate_on_data
-from oraclelab.errors import DataFileError, ParameterError
+from oraclelab.errors import DataFileError
 from oraclelab.runs._seeding import stream_generator
 
 __all__ = ["SimulateConfig", "run_simulation", "trial_rows", "simulation_summary", "TRIAL_COLUMNS"]
@@ -32,8 +32,9 @@ TRIAL_COLUMNS = ("trial", "a_err", "B_err", "comparisons", "kendall_tau", "stopp
 
 
 @dataclass(frozen=True)
-class SimulateConfig(DataOptions):
-    """A simulated person on real data (the data options of ``DataOptions`` and the simulation's); validated on construction."""
+class SimulateConfig(DataOptions, JudgeConfig):
+    """A simulated person on real data: the data options of ``DataOptions``, the judge of ``JudgeConfig``
+    and the simulation's own; validated on construction."""
 
     OWNER = OWNER
 
@@ -42,44 +43,26 @@ class SimulateConfig(DataOptions):
     mode: str = option("active", help="Elicitation mode.", choices=SIMULATION_MODES)
     budget: int | None = option(None, help="Largest number of comparisons per trial (default: until --tol).")
     tol: float = option(DEFAULT_TOL, help="Stop when the posterior's RMS standard deviation is at most this.")
-    flip_prob: float = option(0.0, help="Judge noise: flip each answer with this probability (0 to 0.5).")
-    indifference: float = option(0.0, help="Judge noise: scores closer than this look equal (coin flip).")
-    temperature: float = option(0.0, help="Judge noise: logistic (Bradley-Terry) answers at this temperature.")
     pool: int = option(20, help="Classifiers (random region points, realised) ranked by both metrics.")
     seed: int = option(0, help="Seed of the data split, hidden metrics, judge, elicitor and pool.")
 
     def __post_init__(self) -> None:
-        super().__post_init__()
+        DataOptions.__post_init__(self)
+        JudgeConfig.__post_init__(self)
         check_int_at_least(self.trials, "trials", OWNER, 1)
         if self.budget is not None:
             check_int_at_least(self.budget, "budget", OWNER, 1)
         check_positive(self.tol, "tol", OWNER)
-        check_probability(self.flip_prob, "flip_prob", OWNER, upper=0.5)
-        for name in ("indifference", "temperature"):
-            if not getattr(self, name) >= 0:
-                raise ParameterError(f"The '{name}' parameter of {OWNER} must be >= 0. Got {getattr(self, name)!r} instead.")
-        if sum(bool(v) for v in (self.flip_prob, self.indifference, self.temperature)) > 1:
-            raise ParameterError(f"{OWNER}: choose one judge noise model: 'flip_prob', 'indifference' or 'temperature'.")
         check_int_at_least(self.pool, "pool", OWNER, 2)
         check_int_at_least(self.seed, "seed", OWNER, 0)
-
-    def noise(self) -> AnswerModel | None:
-        """The judge's answer model, or None for exact answers."""
-        if self.flip_prob:
-            return FlipNoise(self.flip_prob)
-        if self.indifference:
-            return IndifferenceNoise(self.indifference)
-        if self.temperature:
-            return LogisticNoise(self.temperature)
-        return None
 
     def as_dict(self) -> dict:
         """Plain values for config.yaml."""
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         values["proba"] = None if self.proba is None else list(self.proba)
         values["classes"] = None if self.classes is None else list(self.classes)
-        noise = self.noise()
-        values["noise"] = None if noise is None else noise.describe()
+        values["noise"] = describe_noise(self.model())
+        values["elicitor_noise"] = describe_noise(self.elicitor_noise())
         return values
 
 
@@ -100,7 +83,7 @@ def run_simulation(config: SimulateConfig) -> tuple[RateSpace, SimulationResult]
     """Load the data, build its rate space and simulate the hidden metrics' judges on it."""
     space = config.rate_space(config.seed)
     metrics = hidden_metrics(config, space)
-    result = simulate_on_data(space, metrics, budget=config.budget, tol=config.tol, noise=config.noise(),
+    result = simulate_on_data(space, metrics, budget=config.budget, tol=config.tol, noise=config.model(), elicitor_noise=config.elicitor_noise(),
                               pool_size=config.pool, margin=config.margin, seed=config.seed)
     return space, result
 

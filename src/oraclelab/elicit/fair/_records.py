@@ -1,0 +1,104 @@
+"""FPME results in run folders: one self-contained ``.npz`` per (groups, classes) configuration.
+
+Each file holds the hidden fair metrics and sphere, the estimates, the QME estimates and
+gradients of every parameterisation, the scale estimates, the comparison counts and the
+per-trial reliability, so a study can be resumed and any trial analysed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from oraclelab.elicit._geometry import Sphere
+from oraclelab.elicit._records import _open_npz, error_summary
+from oraclelab.elicit.fair._error_metrics import fair_errors
+from oraclelab.elicit.fair._fpme import FairResult
+from oraclelab.elicit.fair._metric import FairMetric
+from oraclelab.errors import DataFileError, ParameterError
+from oraclelab.runs._run_folder import RunFolder
+
+__all__ = ["FairRecord", "save_fair_record", "load_fair_record", "TRIAL_COLUMNS"]
+
+#: Columns of a fair study's trials.csv.
+TRIAL_COLUMNS = ("groups", "classes", "q", "trial", "a_err", "B_err", "lambda_err", "lam", "lam_hat", "comparisons",
+                 "reliable", "unreliable_reason")
+_RESULT_FIELDS = ("comparisons", "qme_a", "qme_B", "gradients", "scales", "reliable", "unreliable_reason")
+
+
+@dataclass(frozen=True)
+class FairRecord:
+    """A batch of elicited fair metrics with their truth, as stored in a run folder."""
+
+    label: str
+    metric: FairMetric
+    sphere: Sphere
+    result: FairResult
+    seconds: float
+
+    @property
+    def errors(self) -> dict[str, np.ndarray]:
+        """a_err, B_err and lambda_err per trial (``fair_errors``)."""
+        return fair_errors(self.result.a, self.result.B, self.result.lam, self.metric)
+
+    @property
+    def classes(self) -> int:
+        """Number of classes k, from q = k*k - k."""
+        return int(round((1 + np.sqrt(1 + 4 * self.sphere.dim)) / 2))
+
+    def summary_row(self) -> dict:
+        """Headline numbers: sizes, comparisons, seconds, unreliable trials and error statistics."""
+        comparisons = self.result.comparisons
+        same = bool(np.all(comparisons == comparisons[0]))
+        row = {
+            "label": self.label, "groups": self.metric.groups, "classes": self.classes, "q": self.sphere.dim,
+            "trials": self.metric.n_trials,
+            "comparisons_per_run": int(comparisons[0]) if same else float(comparisons.mean()),
+            "comparisons_median": float(np.median(comparisons)),
+            "seconds": self.seconds,
+            "unreliable": int(np.sum(~self.result.reliable)),
+        }
+        for name, values in self.errors.items():
+            row.update(error_summary(name, values))
+        return row
+
+    def trial_rows(self) -> list[dict]:
+        """One row per trial, with the ``TRIAL_COLUMNS``."""
+        errors, result = self.errors, self.result
+        return [{
+            "groups": self.metric.groups, "classes": self.classes, "q": self.sphere.dim, "trial": t,
+            **{name: float(values[t]) for name, values in errors.items()},
+            "lam": float(self.metric.lam[t]), "lam_hat": float(result.lam[t]), "comparisons": int(result.comparisons[t]),
+            "reliable": bool(result.reliable[t]), "unreliable_reason": str(result.unreliable_reason[t]),
+        } for t in range(self.metric.n_trials)]
+
+
+def save_fair_record(folder: RunFolder, name: str, record: FairRecord) -> Path:
+    """Write ``record`` to ``folder/name`` atomically."""
+    result, metric = record.result, record.metric
+    return folder.write_npz(
+        name, label=np.array(record.label), seconds=np.array(record.seconds),
+        a=metric.a, B=metric.B, lam=metric.lam, shares=metric.shares,
+        origin=record.sphere.origin, radius=np.array(record.sphere.radius),
+        a_hat=result.a, B_hat=result.B, lam_hat=result.lam,
+        **{key: getattr(result, key) for key in _RESULT_FIELDS},
+    )
+
+
+def load_fair_record(path: str | Path) -> FairRecord:
+    """Read a record written by ``save_fair_record``; a broken file raises ``DataFileError`` naming it."""
+    path = Path(path)
+    data = _open_npz(path)
+    fields = ("a", "B", "lam", "shares", "origin", "radius", "a_hat", "B_hat", "lam_hat") + _RESULT_FIELDS
+    missing = [key for key in fields if key not in data]
+    if missing:
+        raise DataFileError(f"{path}: missing field '{missing[0]}' (not an oraclelab fair estimates file).")
+    try:
+        metric = FairMetric(data["a"], data["B"], data["lam"], data["shares"])
+        sphere = Sphere(data["origin"], float(data["radius"]))
+    except (ParameterError, TypeError) as error:
+        raise DataFileError(f"{path}: {error}") from None
+    result = FairResult(a=data["a_hat"], B=data["B_hat"], lam=data["lam_hat"], **{key: data[key] for key in _RESULT_FIELDS})
+    return FairRecord(str(data.get("label", path.stem)), metric, sphere, result, float(data.get("seconds", np.nan)))

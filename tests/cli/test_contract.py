@@ -47,6 +47,18 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit study", MALFORMED_FILE, ("--out", "{d}/garbage-run", "--resume", "--trials", "2", "--classes", "2")),
     ("elicit study", MALFORMED_FILE, ("--out", "{d}/garbage-estimates", "--resume", "--trials", "2", "--classes", "2",
                                       "--formed", "well")),
+    ("elicit fair-study", WRONG_TYPE, ("--trials", "abc")),
+    ("elicit fair-study", WRONG_TYPE, ("--groups", "two")),
+    ("elicit fair-study", OUT_OF_RANGE, ("--trials", "0", "--out", "{d}/o")),
+    ("elicit fair-study", OUT_OF_RANGE, ("--groups", "1", "--out", "{d}/o")),
+    ("elicit fair-study", OUT_OF_RANGE, ("--classes", "2", "1", "--out", "{d}/o")),
+    ("elicit fair-study", OUT_OF_RANGE, ("--tol", "-1", "--out", "{d}/o")),
+    ("elicit fair-study", UNKNOWN_CHOICE, ("--mode", "nope")),
+    ("elicit fair-study", UNKNOWN_CHOICE, ("--instances", "nope")),
+    ("elicit fair-study", MALFORMED_FILE, ("--out", "{d}/garbage-run", "--resume", "--trials", "2", "--groups", "2",
+                                           "--classes", "2")),
+    ("elicit fair-study", MALFORMED_FILE, ("--out", "{d}/garbage-fair", "--resume", "--trials", "2", "--groups", "2",
+                                           "--classes", "2")),
     ("elicit run", MISSING_FILE, ("--metrics", "{d}/missing.npz")),
     ("elicit run", WRONG_TYPE, ("--metrics", "{d}/metrics.npz", "--seed", "abc")),
     ("elicit run", OUT_OF_RANGE, ("--metrics", "{d}/metrics.npz", "--tol", "-1", "--out", "{d}/o")),
@@ -177,6 +189,7 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
 NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("elicit study", MISSING_FILE): "reads no input file",
     ("elicit demo", MISSING_FILE): "reads no input file",
+    ("elicit fair-study", MISSING_FILE): "reads no input file",
     ("elicit demo", MALFORMED_FILE): "reads no input file",
     ("elicit noise-study", MISSING_FILE): "reads no input file",
     ("elicit noise-study", MALFORMED_FILE): "reads no input file",
@@ -198,6 +211,7 @@ SUBPROCESS_CASES = [
     ("elicit study", ("--trials", "abc")),
     ("elicit run", ("--metrics", "{d}/garbage.npz", "--out", "{d}/o")),
     ("elicit demo", ("--flip-prob", "0.1", "--temperature", "0.01", "--out", "{d}/o")),
+    ("elicit fair-study", ("--groups", "1", "--out", "{d}/o")),
     ("elicit rank", ("--metric", "{d}/garbage.json", "--data", "{d}/labels.csv", "--predictions", "{d}/labels.csv")),
     ("elicit ask", ("--out", "{d}/garbage-study", "--resume")),
     ("elicit replay", ("{d}/garbage.db",)),
@@ -275,6 +289,8 @@ def bad_files(tmp_path: Path) -> Path:
     (d / "garbage-estimates" / "estimates_k2-well.npz").write_text("garbage\n")
     (d / "garbage-study").mkdir()
     (d / "garbage-study" / "study.sqlite").write_text("garbage ((\x00 not a study\n")
+    (d / "garbage-fair").mkdir()
+    (d / "garbage-fair" / "estimates_m2-k2.npz").write_text("garbage\n")
     (d / "garbage-critic").mkdir()
     for name in ("config.yaml", "critic.json", "critic.pt"):
         (d / "garbage-critic" / name).write_text("garbage: [\n")

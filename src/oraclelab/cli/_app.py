@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import typer
 
-from oraclelab.cli import ask, critics, discovery
+from oraclelab.cli import ask, critics, discovery, fair
 from oraclelab.cli.elicit import app as elicit_app
 from oraclelab.cli.sweep import app as sweep_app
 from oraclelab.errors import OracleLabError, RunExistsError
@@ -27,6 +27,7 @@ symbolic_app = typer.Typer(help="Symbolic critics and discovery: libraries, crit
                            no_args_is_help=True)
 critics.register(symbolic_app)
 discovery.register(symbolic_app)
+fair.register(elicit_app)
 ask.register(elicit_app)
 app.add_typer(elicit_app, name="elicit")
 app.add_typer(symbolic_app, name="symbolic")

@@ -48,6 +48,11 @@ def test_a_log_that_its_settings_do_not_reproduce_is_refused(make_study, tmp_pat
 def test_replay_of_missing_or_foreign_files_is_a_clear_error(tmp_path):
     with pytest.raises(DataFileError, match="no such study log"):
         replay(tmp_path / "nothing.sqlite")
-    sqlite3.connect(tmp_path / "empty.sqlite").close()
-    with pytest.raises(DataFileError, match="holds no study"):
-        replay(tmp_path / "empty.sqlite")
+    foreign = sqlite3.connect(tmp_path / "foreign.sqlite")
+    foreign.execute("CREATE TABLE notes (text TEXT)")
+    foreign.close()
+    with pytest.raises(DataFileError, match="not a session store"):
+        replay(tmp_path / "foreign.sqlite")
+    check = sqlite3.connect(tmp_path / "foreign.sqlite")  # replay wrote nothing into the foreign file
+    assert [row[0] for row in check.execute("SELECT name FROM sqlite_master")] == ["notes"]
+    check.close()

@@ -37,6 +37,14 @@ def test_a_study_reopens_with_its_stored_settings(tmp_path):
         PersonStudy(tmp_path / "empty")
 
 
+def test_bad_data_leaves_no_study_behind(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("label,p_0,p_1\nneg,0.7,0.7\npos,0.2,0.8\n")
+    with pytest.raises(DataFileError, match="bad.csv"):
+        PersonStudy(tmp_path / "s", PersonSettings(data=str(bad)))
+    assert not (tmp_path / "s" / "study.sqlite").exists()
+
+
 def test_changed_data_is_refused(tmp_path):
     data = _csv(tmp_path / "v.csv", np.random.default_rng(0))
     PersonStudy(tmp_path / "s", PersonSettings(data=str(data), budget=8)).close()

@@ -20,9 +20,7 @@ def replay(path: str | Path) -> tuple[StudyRecord, list[PersonResult]]:
     path = Path(path)
     if path.is_dir():
         path = path / "study.sqlite"
-    if not path.is_file():
-        raise DataFileError(f"{path}: no such study log.")
-    with SessionStore(path) as store:
+    with SessionStore(path, read_only=True) as store:
         stored = store.meta("study")
         if stored is None:
             raise DataFileError(f"{path}: holds no study.")

@@ -70,26 +70,40 @@ class Event:
 
 
 class SessionStore:
-    """A study's SQLite store (created when missing); safe to share between threads."""
+    """A study's SQLite store (created when missing); safe to share between threads.
 
-    def __init__(self, path: str | Path) -> None:
+    With ``read_only`` the file must already be a store, and nothing is written to it.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         if self.path.exists() and not self.path.is_file():
             raise DataFileError(f"{self.path}: not a file; the session store is a SQLite file.")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not self.path.is_file():
+            raise DataFileError(f"{self.path}: no such study log.")
         self._lock = threading.RLock()
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
+            if read_only:
+                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                                           isolation_level=None)
+                tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if not {"meta", "participants", "events"} <= tables:
+                    self._db.close()
+                    raise DataFileError(f"{self.path}: not a session store (no study tables).")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=FULL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+                self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as error:
             raise DataFileError(f"{self.path}: not a session store ({error}).") from None
         version = self.meta("store_version")
-        if version is None:
+        if version is None and not read_only:
             self.set_meta("store_version", STORE_VERSION)
         elif version != STORE_VERSION:
+            self._db.close()
             raise DataFileError(f"{self.path}: store version {version}; this oraclelab reads version {STORE_VERSION}.")
 
     def close(self) -> None:

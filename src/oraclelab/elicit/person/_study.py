@@ -51,7 +51,8 @@ def study_summary(record: StudyRecord, results: list[PersonResult]) -> dict:
     """Per-person numbers, the people's agreement and the pooled metric (needs only the log's contents)."""
     people = [r.as_dict() for r in results]
     summary = {"study": record.as_dict(), "participants": people}
-    answered = [r for r in results if r.comparisons > 0]
+    # only "can't tell" answers leave a metric of zero, which neither ranks nor pools
+    answered = [r for r in results if r.comparisons > 0 and (np.any(r.metric.a) or np.any(r.metric.B))]
     if len(answered) >= 2:
         summary["agreement"] = agreement([r.name for r in answered], [r.metric for r in answered], record.sphere,
                                          seed=record.settings.seed).as_dict()
@@ -69,26 +70,31 @@ class _Opened:
 
 
 def _open(folder: Path, settings: PersonSettings | None) -> _Opened:
-    store = SessionStore(folder / STORE_NAME)
-    stored = store.meta("study")
-    if stored is None:
+    path = folder / STORE_NAME
+    if not path.exists():
         if settings is None:
-            store.close()
             raise RunError(f"{folder}: no study here yet; give the data options to create one.")
-        space = settings.rate_space(settings.seed)
+        space = settings.rate_space(settings.seed)  # bad data fails here, before any file is written
         record = StudyRecord.from_space(settings, space)
+        store = SessionStore(path)
         store.set_meta("study", record.as_dict())
         return _Opened(store, record, space)
-    record = StudyRecord.from_dict(stored)
-    if settings is not None and settings.as_dict() != record.settings.as_dict():
+    store = SessionStore(path)
+    try:
+        stored = store.meta("study")
+        if stored is None:
+            raise RunError(f"{path} holds no study; remove it or choose another folder.")
+        record = StudyRecord.from_dict(stored)
+        if settings is not None and settings.as_dict() != record.settings.as_dict():
+            raise RunError(f"{path} holds a study with other settings; open it without data options, "
+                           "or choose another folder.")
+        space = record.settings.rate_space(record.settings.seed)
+        if space.fit.data_hash() != record.data_hash:
+            raise DataFileError(f"{record.settings.data or record.settings.dataset}: the data changed since the study in {folder} "
+                                "was created (its hash differs); answers to the old questions cannot continue on it.")
+    except BaseException:
         store.close()
-        raise RunError(f"{folder / STORE_NAME} holds a study with other settings; open it without data options, "
-                       "or choose another folder.")
-    space = record.settings.rate_space(record.settings.seed)
-    if space.fit.data_hash() != record.data_hash:
-        store.close()
-        raise DataFileError(f"{record.settings.data or record.settings.dataset}: the data changed since the study in {folder} was created "
-                            "(its hash differs); answers to the old questions cannot continue on it.")
+        raise
     return _Opened(store, record, space)
 
 

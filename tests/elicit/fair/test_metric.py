@@ -18,8 +18,8 @@ def test_score_by_hand():
     metric = _two_groups()
     R = np.array([[[1.0, 0.0], [0.0, 2.0]]])  # r_0, r_1
     weighted = np.array([0.25 * 1 + 0.75 * 0, 0.75 * 0 + 0.25 * 2])  # sum_g T_g * r_g
-    d = np.array([1.0, -2.0])
-    quad = 2 * 1 + 2 * 0.5 * 1 * -2 + 1 * 4  # d' B d = 2
+    d0, d1 = 1.0, -2.0  # r_0 - r_1
+    quad = 2 * d0 * d0 + 2 * 0.5 * d0 * d1 + 1 * d1 * d1  # d' B d = 2
     expected = 0.6 * (0.6 * weighted[0] + 0.8 * weighted[1]) + 0.5 * 0.4 * quad
     assert metric.score(R)[0] == pytest.approx(expected)
 

@@ -35,6 +35,7 @@ def test_summary_row_and_trial_rows(record):
     rows = record.trial_rows()
     assert len(rows) == 40 and tuple(rows[0]) == TRIAL_COLUMNS
     assert sum(not r["reliable"] for r in rows) == 1
+    assert all(isinstance(r["inconsistent_gradients"], str) for r in rows)
     assert row["B_err_max"] == max(r["B_err"] for r in rows)
 
 

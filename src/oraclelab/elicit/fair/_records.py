@@ -15,7 +15,7 @@ import numpy as np
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._records import _open_npz, error_summary
 from oraclelab.elicit.fair._error_metrics import fair_errors
-from oraclelab.elicit.fair._fpme import FairResult
+from oraclelab.elicit.fair._fpme import FairResult, check_fair_gradients
 from oraclelab.elicit.fair._metric import FairMetric
 from oraclelab.errors import DataFileError, ParameterError
 from oraclelab.runs._run_folder import RunFolder
@@ -24,7 +24,7 @@ __all__ = ["FairRecord", "save_fair_record", "load_fair_record", "TRIAL_COLUMNS"
 
 #: Columns of a fair study's trials.csv.
 TRIAL_COLUMNS = ("groups", "classes", "q", "trial", "a_err", "B_err", "lambda_err", "lam", "lam_hat", "comparisons",
-                 "reliable", "unreliable_reason")
+                 "reliable", "unreliable_reason", "inconsistent_gradients")
 _RESULT_FIELDS = ("comparisons", "qme_a", "qme_B", "gradients", "scales", "reliable", "unreliable_reason")
 
 
@@ -65,13 +65,15 @@ class FairRecord:
         return row
 
     def trial_rows(self) -> list[dict]:
-        """One row per trial, with the ``TRIAL_COLUMNS``."""
+        """One row per trial, with the ``TRIAL_COLUMNS`` (the gradient-inconsistency report joined by '; ')."""
         errors, result = self.errors, self.result
+        check = check_fair_gradients(result, self.metric, self.sphere)
         return [{
             "groups": self.metric.groups, "classes": self.classes, "q": self.sphere.dim, "trial": t,
             **{name: float(values[t]) for name, values in errors.items()},
             "lam": float(self.metric.lam[t]), "lam_hat": float(result.lam[t]), "comparisons": int(result.comparisons[t]),
             "reliable": bool(result.reliable[t]), "unreliable_reason": str(result.unreliable_reason[t]),
+            "inconsistent_gradients": "; ".join(check.report(t)),
         } for t in range(self.metric.n_trials)]
 
 

@@ -274,7 +274,7 @@ class SessionState:
         pair = self.next_pair()
         text = str(question_id)
         number = int(text[1:]) if text.startswith("q") and text[1:].isdigit() else None
-        if number is not None and number < self.number:
+        if number is not None and 1 <= number < self.number:
             raise AnswerRejected("already_answered", f"Question {text} is already answered; it is recorded once.")
         if pair is None:
             raise AnswerRejected("finished", "This session is finished; there is no question to answer.")

@@ -20,6 +20,7 @@ import pytest
 import typer
 
 from oraclelab.cli import app
+from tests.elicit.person.web.serving import free_port
 
 MISSING_FILE = "missing file"
 WRONG_TYPE = "wrong type"
@@ -32,7 +33,7 @@ KINDS = (MISSING_FILE, WRONG_TYPE, OUT_OF_RANGE, UNKNOWN_CHOICE, MALFORMED_FILE)
 SWEEP = ("command: [{command}]\nspace: {{tol: {{type: float, low: 0.001, high: 0.1}}}}\n"
          "objective: {{key: rows.0.B_err_median}}\nn_trials: {n_trials}\nsampler: {sampler}\n")
 
-#: (command, kind, arguments): ``{d}`` is a folder holding the files of :func:`bad_files`.
+#: (command, kind, arguments): ``{d}`` is a folder holding the files of :func:`bad_files`, ``{port}`` a free port.
 CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit study", WRONG_TYPE, ("--trials", "abc")),
     ("elicit study", OUT_OF_RANGE, ("--trials", "0")),
@@ -115,6 +116,15 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("elicit ask", UNKNOWN_CHOICE, ("--dataset", "breast_cancer", "--noise-model", "bogus", "--out", "{d}/o")),
     ("elicit ask", MALFORMED_FILE, ("--data", "{d}/garbage.csv", "--out", "{d}/o")),
     ("elicit ask", MALFORMED_FILE, ("--out", "{d}/garbage-study", "--resume")),
+    ("elicit serve", MISSING_FILE, ("--data", "{d}/missing.csv", "--out", "{d}/o", "--port", "{port}")),
+    ("elicit serve", WRONG_TYPE, ("--dataset", "breast_cancer", "--out", "{d}/o", "--port", "abc")),
+    ("elicit serve", OUT_OF_RANGE, ("--dataset", "breast_cancer", "--out", "{d}/o", "--port", "70000")),
+    ("elicit serve", OUT_OF_RANGE, ("--dataset", "breast_cancer", "--out", "{d}/o", "--port", "0")),
+    ("elicit serve", OUT_OF_RANGE, ("--dataset", "breast_cancer", "--budget", "0", "--out", "{d}/o", "--port", "{port}")),
+    ("elicit serve", UNKNOWN_CHOICE, ("--dataset", "nope", "--out", "{d}/o")),
+    ("elicit serve", OUT_OF_RANGE, ("--dataset", "breast_cancer", "--host", "192.0.2.1", "--out", "{d}/o", "--port", "{port}")),
+    ("elicit serve", MALFORMED_FILE, ("--data", "{d}/garbage.csv", "--out", "{d}/o", "--port", "{port}")),
+    ("elicit serve", MALFORMED_FILE, ("--out", "{d}/garbage-study", "--resume", "--port", "{port}")),
     ("elicit replay", MISSING_FILE, ("{d}/missing.sqlite",)),
     ("elicit replay", MALFORMED_FILE, ("{d}/garbage.db",)),
     ("elicit replay", MALFORMED_FILE, ("{d}/garbage-study",)),
@@ -326,7 +336,7 @@ def test_a_kind_is_declared_not_applicable_only_where_the_command_has_no_such_op
 
 @pytest.mark.parametrize("name, kind, args", CASES, ids=[f"{n}: {k}: {' '.join(a)}" for n, k, a in CASES])
 def test_each_mistake_is_one_line_and_exit_code_2(run_cli, bad_files, name, kind, args):
-    code, stdout, stderr = run_cli(*name.split(), *(arg.format(d=bad_files) for arg in args))
+    code, stdout, stderr = run_cli(*name.split(), *(arg.format(d=bad_files, port=free_port()) for arg in args))
     _check_one_line_error(code, stdout, stderr)
 
 

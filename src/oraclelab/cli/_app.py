@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import typer
 
-from oraclelab.cli import ask, critics, discovery, fair
+from oraclelab.cli import ask, critics, discovery, fair, serve
 from oraclelab.cli.elicit import app as elicit_app
 from oraclelab.cli.sweep import app as sweep_app
 from oraclelab.errors import OracleLabError, RunExistsError
@@ -29,6 +29,7 @@ critics.register(symbolic_app)
 discovery.register(symbolic_app)
 fair.register(elicit_app)
 ask.register(elicit_app)
+serve.register(elicit_app)
 app.add_typer(elicit_app, name="elicit")
 app.add_typer(symbolic_app, name="symbolic")
 app.add_typer(sweep_app, name="sweep")

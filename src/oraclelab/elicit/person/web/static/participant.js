@@ -1,0 +1,118 @@
+"use strict";
+// The participant's page: one question at a time from /api/sessions/<token>, answered by a click
+// or a key (1: A, 2: B, =: can't tell, u: undo); the result page once the session is finished.
+
+const sessionPath = `/api/sessions/${encodeURIComponent(tokenFromPath())}`;
+const KEYS = { "1": "left", "2": "right", "=": "equal" };
+let current = null;
+let busy = false;
+
+const byId = (id) => document.getElementById(id);
+
+function say(text) {
+  byId("message").textContent = text || "";
+}
+
+function setBusy(value) {
+  busy = value;
+  document.body.dataset.busy = value ? "yes" : "no";
+  for (const button of document.querySelectorAll("button")) button.disabled = value;
+}
+
+function fillMatrix(table, side, classes, counts) {
+  const head = el("thead");
+  const top = el("tr");
+  top.append(el("th", { scope: "col", class: "corner" }, "true ↓  says →"));
+  for (const name of classes) top.append(el("th", { scope: "col" }, name));
+  head.append(top);
+  const body = el("tbody");
+  counts.forEach((row, i) => {
+    const tr = el("tr");
+    tr.append(el("th", { scope: "row" }, classes[i]));
+    row.forEach((count, j) => {
+      tr.append(el("td", { "data-side": side, "data-true": i, "data-pred": j, class: i === j ? "hit" : "miss" }, count));
+    });
+    body.append(tr);
+  });
+  table.replaceChildren(head, body);
+}
+
+function showQuestion(state) {
+  const question = state.question;
+  current = question;
+  const section = byId("question");
+  section.dataset.questionId = question.id;
+  section.dataset.number = question.number;
+  fillMatrix(byId("matrix-A"), "A", question.classes, question.left.counts);
+  fillMatrix(byId("matrix-B"), "B", question.classes, question.right.counts);
+  const sentences = question.sentences.length ? question.sentences : ["A and B look the same to the nearest case in 1,000."];
+  byId("sentences").replaceChildren(...sentences.map((text) => el("li", {}, text)));
+  byId("progress").textContent = `question ${question.number} · about ${state.progress.left_estimate} left`;
+  byId("result").hidden = true;
+  section.hidden = false;
+}
+
+function showResult(result, progress) {
+  current = null;
+  byId("progress").textContent = `finished · ${progress.answered} answers`;
+  const stopped = result.stop_reason === "tol" ? "the metric was pinned down" : "the questions ran out";
+  byId("result-summary").textContent = `From ${result.comparisons} comparisons (stopped because ${stopped}).`;
+  fillMetric(byId("result-a"), byId("result-B"), result.rates, result.a, result.B, result.a_interval, result.B_interval);
+  byId("consistency").textContent = result.repeats
+    ? `${result.repeats} questions came again with the sides swapped; ${result.inconsistent} answered differently the second time (${percent(result.inconsistency_rate)}).`
+    : "No question was asked twice in this study.";
+  fillTable(byId("ranking"), ["classifier", "rank", "score", "accuracy", "accuracy rank"],
+    result.ranking.map((row) => [row.name, row.rank, fixed(row.score, 4), fixed(row.accuracy, 4), row.accuracy_rank]));
+  byId("download").setAttribute("href", `${sessionPath}/metric`);
+  byId("question").hidden = true;
+  byId("result").hidden = false;
+}
+
+async function show(state) {
+  if (state.finished) showResult(await api("GET", `${sessionPath}/result`), state.progress);
+  else showQuestion(state);
+}
+
+async function load() {
+  await show(await api("GET", sessionPath));
+}
+
+// A change (answer or undo); on an error the page shows it and catches up with the session.
+async function act(path, body) {
+  if (busy) return;
+  setBusy(true);
+  try {
+    await show(await api("POST", `${sessionPath}${path}`, body));
+    say("");
+  } catch (error) {
+    try {
+      await load();
+    } catch (ignored) {
+      // the message below says what went wrong
+    }
+    say(error.message);
+  } finally {
+    setBusy(false);
+  }
+}
+
+function answer(choice) {
+  if (current) act("/answers", { question_id: current.id, choice });
+}
+
+for (const button of document.querySelectorAll("button[data-choice]")) {
+  button.addEventListener("click", () => answer(button.dataset.choice));
+}
+byId("undo").addEventListener("click", () => act("/undo"));
+document.addEventListener("keydown", (event) => {
+  if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key in KEYS) {
+    event.preventDefault();
+    answer(KEYS[event.key]);
+  } else if (event.key === "u" || event.key === "U") {
+    event.preventDefault();
+    act("/undo");
+  }
+});
+
+load().catch((error) => say(error.message));

@@ -8,24 +8,22 @@ nothing, and ``--resume`` continues at the question after the last answer.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import re
 import shlex
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import numpy as np
 import typer
 from rich.console import Console
 
-from oraclelab.cli._options import config_from_options, option_flag, with_config_options
+from oraclelab.cli._options import with_config_options
+from oraclelab.cli._study_folder import metric_path, open_study, study_lock, write_summary
 from oraclelab.elicit.person import PersonSettings
-from oraclelab.errors import ParameterError, RunError, RunExistsError
+from oraclelab.errors import ParameterError, RunError
 
-__all__ = ["register", "metric_path", "DEFAULT_NAME"]
+__all__ = ["register", "DEFAULT_NAME"]
 
 #: The participant ``ask`` answers as unless ``--name`` says otherwise.
 DEFAULT_NAME = "terminal"
@@ -33,80 +31,6 @@ DEFAULT_NAME = "terminal"
 #: Keys that answer: the choice each records, and how it is confirmed on screen.
 CHOICE_KEYS = {"1": ("left", "A is better"), "2": ("right", "B is better"), "=": ("equal", "can't tell")}
 UNDO_KEY, QUIT_KEY = "u", "q"
-
-
-def _file_safe(name: str) -> str:
-    """A participant's name in file names: characters other than letters, digits, '.', '_' and '-' become '_'."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-
-
-def metric_path(folder: Path, name: str) -> Path:
-    """Where a participant's elicited metric is saved: ``metric_<name>.json``."""
-    return folder / f"metric_{_file_safe(name)}.json"
-
-
-def _holds_study(folder: Path) -> bool:
-    """Whether ``folder`` holds a study's store with a study in it."""
-    from oraclelab.elicit.person import STORE_NAME, SessionStore
-
-    path = folder / STORE_NAME
-    if not path.is_file():
-        return False
-    with SessionStore(path) as store:
-        return store.meta("study") is not None
-
-
-def _given(context: typer.Context, options: dict[str, Any]) -> set[str]:
-    """The settings options typed on the command line (not left at their defaults)."""
-    return {name for name in options if getattr(context.get_parameter_source(name), "name", None) == "COMMANDLINE"}
-
-
-def _check_resumed(stored: PersonSettings, options: dict[str, Any], given: set[str]) -> None:
-    """Refuse settings options given with ``--resume`` that differ from the study's."""
-    if not given:
-        return
-    base = {f.name: getattr(stored, f.name) for f in dataclasses.fields(PersonSettings)}
-    if given & {"dataset", "data"}:
-        base.update(dataset=None, data=None)
-    requested = config_from_options(PersonSettings, {name: options[name] for name in given}, **{
-        name: value for name, value in base.items() if name not in given})
-    old, new = stored.as_dict(), requested.as_dict()
-    differ = [name for name in old if old[name] != new[name]]
-    if differ:
-        shown = ", ".join(f"{option_flag(PersonSettings, name)} {old[name]!r} (given {new[name]!r})" for name in differ)
-        raise RunError(f"The study was created with {shown}; resume without these options or with the same values.")
-
-
-def _open_study(context: typer.Context, out: Path, resume: bool, options: dict[str, Any]) -> Any:
-    """The study in ``out``: created from the options, or with ``resume`` opened (given options must match)."""
-    from oraclelab.elicit.person import PersonStudy
-
-    if out.exists() and not out.is_dir():
-        raise RunError(f"{out} exists and is not a folder; --out is the study's folder.")
-    if _holds_study(out):
-        if not resume:
-            raise RunExistsError(f"{out} already holds a study (study.sqlite); choose another folder.")
-        study = PersonStudy(out)
-        try:
-            _check_resumed(study.settings, options, _given(context, options))
-        except BaseException:
-            study.close()
-            raise
-        return study
-    return PersonStudy(out, config_from_options(PersonSettings, options))
-
-
-@contextmanager
-def _single_asker(out: Path, name: str) -> Iterator[None]:
-    """Hold a lock on ``name``'s session in ``out`` so that two terminals cannot answer for one person at once."""
-    import fcntl
-
-    with open(out / f".ask_{_file_safe(name)}.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise RunError(f"Another 'elicit ask' is answering as {name!r} in {out}; finish or quit it first.") from None
-        yield
 
 
 def _discard_typed_ahead() -> None:
@@ -155,8 +79,6 @@ def _resume_command(out: Path, name: str) -> str:
 def _finish(study: Any, session: Any, out: Path, console: Console) -> None:
     """Show and save the elicited metric, its consistency and ranking; write the study's summary.json."""
     from oraclelab.cli._person_view import consistency_line, metric_table, ranking_table
-    from oraclelab.runs import RunFolder
-
     result = session.result()
     study_summary = study.summary()
     person = next(p for p in study_summary["participants"] if p["name"] == result.name)
@@ -165,7 +87,7 @@ def _finish(study: Any, session: Any, out: Path, console: Console) -> None:
     if person["ranking"]:
         console.print(ranking_table(person["ranking"]))
     saved = result.metric.save(metric_path(out, result.name))
-    summary = RunFolder(out, overwrite=True).write_json("summary.json", study_summary)
+    summary = write_summary(study_summary, out)
     console.print(f"Metric saved to {saved}; study summary in {summary}.", markup=False, highlight=False)
 
 
@@ -177,12 +99,12 @@ def ask(
     **options: Any,
 ) -> None:
     """Ask a person in the terminal: two classifiers per question, keys 1 / 2 / = / u / q; answers saved as given."""
-    study = _open_study(context, out, resume, options)
+    study = open_study(context, out, resume, options)
     with study:
         if not sys.stdin.isatty():
             raise RunError(f"'elicit ask' reads keys from a terminal; run it in one (continue with: {_resume_command(out, name)}).")
         participant = study.participant(name)
-        with _single_asker(out, participant.name):
+        with study_lock(out, participant.name):
             session = study.session(participant)
             console = Console(highlight=False)
             if _ask_until_done(session, console):

@@ -19,6 +19,7 @@ from typing import Any, Optional
 import typer
 
 from oraclelab.cli._options import with_config_options
+from oraclelab.cli._study_folder import open_study, save_results, study_lock
 from oraclelab.elicit.person import PersonSettings
 from oraclelab.errors import ParameterError, RunError
 
@@ -69,18 +70,6 @@ def _web() -> tuple[Any, Any]:
     return web, uvicorn
 
 
-def _save_results(study: Any, out: Path) -> None:
-    """summary.json and every finished participant's metric_<name>.json, as ``elicit ask`` writes them."""
-    from oraclelab.cli.ask import metric_path
-    from oraclelab.runs import RunFolder
-
-    for participant in study.participants():
-        session = study.session(participant)
-        if session.progress().finished:
-            session.result().metric.save(metric_path(out, participant.name))
-    RunFolder(out, overwrite=True).write_json("summary.json", study.summary())
-
-
 def serve(
     context: typer.Context,
     out: Path = typer.Option(..., "--out", help="The study's folder (its event log is study.sqlite there)."),
@@ -92,13 +81,11 @@ def serve(
     **options: Any,
 ) -> None:
     """Ask people in the browser: prints the organiser's link and one private link per participant, then serves until Ctrl-C."""
-    from oraclelab.cli.ask import _open_study
-
     _check_port(port)
     web, uvicorn = _web()
     sock = bind(host, port)
     try:
-        with _open_study(context, out, resume, options) as study:
+        with open_study(context, out, resume, options) as study, study_lock(out):
             for name in _names(participants):
                 study.participant(name)
             token = web.organiser_token(study)
@@ -111,7 +98,7 @@ def serve(
             try:
                 uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
             finally:
-                _save_results(study, out)
+                save_results(study, out)
                 typer.echo(f"Stopped. Study summary in {out / 'summary.json'}; continue with --resume.")
     finally:
         sock.close()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from oraclelab._closeable import Closeable
 from oraclelab.errors import DataFileError, ParameterError
 
 __all__ = ["SessionStore", "Participant", "Event", "STORE_VERSION"]
@@ -69,7 +70,7 @@ class Event:
     created: float
 
 
-class SessionStore:
+class SessionStore(Closeable):
     """A study's SQLite store (created when missing); safe to share between threads.
 
     With ``read_only`` the file must already be a store, and nothing is written to it.
@@ -110,12 +111,6 @@ class SessionStore:
         """Close the database connection."""
         with self._lock:
             self._db.close()
-
-    def __enter__(self) -> "SessionStore":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def meta(self, key: str) -> Any:
         """The JSON value stored under ``key``, or None."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from oraclelab._closeable import Closeable
 from oraclelab.elicit._elicited_metric import Ranking, rank_predictions
 from oraclelab.elicit._rate_space import RateSpace, rule_predict
 from oraclelab.elicit.person._agreement import agreement, pooled_metric
@@ -98,7 +99,7 @@ def _open(folder: Path, settings: PersonSettings | None) -> _Opened:
     return _Opened(store, record, space)
 
 
-class PersonStudy:
+class PersonStudy(Closeable):
     """A study's store, data and live sessions; safe to share between threads."""
 
     def __init__(self, folder: str | Path, settings: PersonSettings | None = None) -> None:
@@ -115,12 +116,6 @@ class PersonStudy:
     def close(self) -> None:
         """Close the store."""
         self.store.close()
-
-    def __enter__(self) -> "PersonStudy":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def add_participant(self, name: str) -> Participant:
         """A new participant with their own link token."""

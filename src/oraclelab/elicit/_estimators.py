@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oraclelab._estimator import keep_parameters
 from oraclelab.elicit._active import DEFAULT_TOL, elicit_active
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._lpme import elicit_linear
@@ -22,8 +23,7 @@ class LinearMetricElicitor:
     """LPME as an estimator: ``fit`` sets ``normal_`` (T, q) and ``comparisons_`` (T,)."""
 
     def __init__(self, *, tol: float = 1e-2, mode: str = "classic") -> None:
-        self.tol = tol
-        self.mode = mode
+        keep_parameters(self, locals())
 
     def fit(self, oracle: Oracle, sphere: Sphere) -> "LinearMetricElicitor":
         result = elicit_linear(oracle, sphere, tol=self.tol, mode=self.mode)
@@ -52,10 +52,7 @@ class QuadraticMetricElicitor(_QuadraticScore):
 
     def __init__(self, *, tol: float = 1e-2, mode: str = "classic", well_formed: bool = False,
                  small_radius: float = SMALL_RADIUS) -> None:
-        self.tol = tol
-        self.mode = mode
-        self.well_formed = well_formed
-        self.small_radius = small_radius
+        keep_parameters(self, locals())
 
     def fit(self, oracle: Oracle, sphere: Sphere) -> "QuadraticMetricElicitor":
         result = elicit_quadratic(oracle, sphere, tol=self.tol, mode=self.mode,
@@ -72,12 +69,7 @@ class ActiveMetricElicitor(_QuadraticScore):
 
     def __init__(self, *, tol: float = DEFAULT_TOL, budget: int | None = None, noise="auto", kind: str = "quadratic",
                  rng=None, n_midpoints: int = 24) -> None:
-        self.tol = tol
-        self.budget = budget
-        self.noise = noise
-        self.kind = kind
-        self.rng = rng
-        self.n_midpoints = n_midpoints
+        keep_parameters(self, locals())
 
     def fit(self, oracle: Oracle, sphere: Sphere) -> "ActiveMetricElicitor":
         result = elicit_active(oracle, sphere, tol=self.tol, budget=self.budget, noise=self.noise, kind=self.kind,

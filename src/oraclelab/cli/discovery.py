@@ -135,6 +135,9 @@ def discover_command(
     hyper = {name: value for name, value in (("output", output), ("activation", activation)) if value is not None}
     config = config_from_options(DiscoveryConfig, options, model_hyper=hyper)
     folder = out or Path("runs") / f"discover-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    if config.is_portfolio:
+        _discover_portfolio(config, folder, resume)
+        return
     run = RunFolder(folder, resume=resume)
     run.write_config(config.to_dict())
     result = discover(config, checkpoint=FolderCheckpoint(run, resume=resume),
@@ -145,6 +148,24 @@ def discover_command(
         value = summary[key]
         table.add_row(key, "-" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value))
     Console().print(table)
+    typer.echo(f"Run folder: {folder}")
+
+
+def _discover_portfolio(config: DiscoveryConfig, folder: Path, resume: bool) -> None:
+    """Run a portfolio of candidates, write its folder and print one row per candidate."""
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic.discovery import discover_portfolio, write_portfolio
+
+    if resume:
+        raise ParameterError("--resume continues a run of one library; a portfolio ('--library "
+                             f"{config.library or 'auto'}') starts afresh.")
+    run = RunFolder(folder)
+    run.write_config(config.to_dict())
+    summary = write_portfolio(run, discover_portfolio(config))
+    keys = ("library", "mse_validation", "complexity", "seconds", "cpu_seconds", "time_capped", "chosen")
+    print_table(f"portfolio: {config.problem or config.data}", [{key: row[key] for key in keys}
+                                                                 for row in summary["candidates"]])
+    typer.echo(f"formula ({summary['library']}): {summary['formula']}")
     typer.echo(f"Run folder: {folder}")
 
 

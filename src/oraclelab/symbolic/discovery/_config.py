@@ -20,6 +20,8 @@ OWNER = "discover"
 REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
 #: The built-in problem a run learns when neither ``problem`` nor ``data`` is given.
 DEFAULT_PROBLEM = "F11"
+#: In a library list: every library fitting the input dimension plus direct SR; direct SR alone.
+AUTO, DIRECT_SR = "auto", "sr"
 #: ``model_hyper`` keys whose values are names, with the names they may take.
 MODEL_HYPER_CHOICES = {"output": OUTPUTS, "activation": tuple(ACTIVATION_CLASSES)}
 
@@ -72,15 +74,24 @@ class DiscoveryConfig(DictConfig):
     critic_weight: float = option(0.1, help="Weight of the critic penalty (0: none).")
     shape: str = option("log-sigmoid", help="Critic penalty shape.", choices=REGULARISER_SHAPES)
     critic_dir: str | None = option(None, help="A 'train-critic' run folder to use, frozen.")
-    library: str | None = option(None, help="Library of the critic trained first (default: the problem's).")
+    library: str | None = option(None, help="The critic's library, or a portfolio of them, comma separated: built-in "
+                                            "names, generated ones (terms:D, poly:D), .lib files, 'sr' (direct "
+                                            "symbolic regression) and 'auto' (every library fitting the input "
+                                            "dimension, plus sr). Default: 'auto' with a data file, the problem's "
+                                            "library with a problem.")
     critic: str = option("stack", help="Kind of the critic trained first.", choices=tuple(CRITIC_KINDS))
     critic_points: str | None = option(None, help="Points of the critic trained first.")
-    critic_max_seconds: float = option(120.0, help="Training budget of the critic trained first, in seconds.")
+    critic_max_epochs: int = option(2000, help="Step cap of the critic trained first (it stops earlier at 0.99 "
+                                               "held-out accuracy).")
+    critic_max_seconds: float = option(600.0, help="Safety cap of the critic trained first, in seconds (reported when "
+                                                   "hit).")
     co_train: bool = option(True, help="Keep training the critic adversarially, or freeze it.",
                             flag="--co-train/--frozen-critic")
     eval_every: int = option(50, help="Steps between metrics rows and checkpoints.")
-    sr_seconds: float = option(10.0, help="Seconds per symbolic-regression fit.")
-    sr_generations: int = option(200, help="Generation cap per fit (reproducibility).")
+    sr_seconds: float = option(120.0, help="Safety cap of each latent's symbolic regression, in seconds (reported "
+                                           "when hit).")
+    sr_generations: int = option(40, help="Generations of each latent's symbolic regression (this, not the time, "
+                                          "ends a search).")
     sr_latent_noise: float = option(0.05, help="Assumed noise of a latent, relative to its std, for SR model selection.")
     sr_latent_r2_tolerance: float = option(1e-3, help="Read a latent out as the shortest formula of the Pareto front "
                                                       "within this R^2 of the best.")
@@ -88,12 +99,21 @@ class DiscoveryConfig(DictConfig):
                                                                     "(default: the critic library's).")
     sr_library_tolerance: float = option(0.05, help="Read a latent out as its closest library member when that "
                                                     "member's R^2 is within this of the SR formula's.")
-    sr_outer_seconds: float = option(60.0, help="Seconds of each outer-function search.")
-    sr_outer_generations: int = option(300, help="Generation cap of each outer search.")
+    sr_outer_seconds: float = option(600.0, help="Safety cap of each outer-function search, in seconds (reported "
+                                                 "when hit).")
+    sr_outer_generations: int = option(100, help="Generations of each outer search (this, not the time, ends it).")
     sr_outer_max_length: int = option(40, help="Longest outer formula, in nodes.")
     sr_outer_noise: float = option(1e-6, help="Assumed noise of the target, relative to its std (raise for noisy data).")
     sr_outer_restarts: int = option(3, help="Most outer searches, each from another random state (stops at an exact "
                                             "fit); the lowest validation MSE wins.")
+    noise: float | None = option(None, help="Noise std of the target relative to its std (default: estimated from "
+                                            "the data by the Gamma test); used to choose among a portfolio's "
+                                            "candidates.")
+    workers: int = option(0, help="Portfolio candidates run at once on a local process pool (0: one per core; 1: one "
+                                  "after another in this process).")
+    scheduler: str | None = option(None, help="A Dask scheduler (tcp://HOST:8786) that runs the portfolio's candidates.")
+    threads: int | None = option(None, help="Threads of torch and of each search (default: all cores; 1 for each "
+                                            "candidate of a portfolio).")
     seed: int = option(0, help="Seed of every random stream of the run.")
 
     def __post_init__(self) -> None:
@@ -112,9 +132,27 @@ class DiscoveryConfig(DictConfig):
             if name in self.model_hyper:
                 check_choice(self.model_hyper[name], name, OWNER, choices)
         self._check_numbers()
+        if self.library is not None and not self.library_specs:
+            raise ParameterError(f"The 'library' parameter of {OWNER} names no library. Got {self.library!r} instead.")
+        if self.critic_dir is not None and self.is_portfolio:
+            raise ParameterError(f"{OWNER}: 'critic_dir' gives one critic; a portfolio ('library' "
+                                 f"{self.library or AUTO!r}) trains one per library.")
         object.__setattr__(self, "inputs", tuple(self.inputs or ()))
         if self.sr_latent_functions is not None:
             object.__setattr__(self, "sr_latent_functions", tuple(self.sr_latent_functions))
+
+    @property
+    def library_specs(self) -> tuple[str, ...]:
+        """The comma-separated entries of ``library`` (empty when it is None)."""
+        return tuple(part.strip() for part in (self.library or "").split(",") if part.strip())
+
+    @property
+    def is_portfolio(self) -> bool:
+        """Whether the run is a portfolio of candidates (several libraries, 'auto', 'sr', or data without a library)."""
+        specs = self.library_specs
+        if not specs:
+            return self.data is not None and self.critic_dir is None
+        return len(specs) > 1 or specs[0] in (AUTO, DIRECT_SR)
 
     @property
     def trains_critic(self) -> bool:
@@ -122,10 +160,15 @@ class DiscoveryConfig(DictConfig):
         return self.critic_weight > 0 and self.critic_dir is None
 
     def _check_numbers(self) -> None:
-        for name in ("epochs", "eval_every", "sr_generations", "sr_outer_generations", "sr_outer_max_length",
+        for name in ("epochs", "eval_every", "critic_max_epochs", "sr_generations", "sr_outer_generations", "sr_outer_max_length",
                      "sr_outer_restarts", "purity_points", "purity_reference"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.seed, "seed", OWNER, 0)
+        check_int_at_least(self.workers, "workers", OWNER, 0)
+        if self.threads is not None:
+            check_int_at_least(self.threads, "threads", OWNER, 1)
+        if self.noise is not None and not float(self.noise) >= 0:
+            raise ParameterError(f"The 'noise' parameter of {OWNER} must be >= 0. Got {self.noise!r} instead.")
         if self.n_latents is not None:
             check_int_at_least(self.n_latents, "n_latents", OWNER, 1)
         if self.n_samples is not None:

@@ -48,12 +48,17 @@ def critic_settings(critic_dir: str | Path) -> dict[str, Any]:
 
 
 def default_library(config: DiscoveryConfig, data: DiscoveryData) -> str:
-    """The built-in library named like the problem (F11), else the general one for the input dimension."""
+    """The built-in library named like the problem (F11), else the general one for the input dimension.
+
+    With three or more inputs (no hand-written library fits) it is ``terms:D``, generated for the dimension.
+    """
     from oraclelab.symbolic import list_builtin_libraries
+    from oraclelab.symbolic.formulas._generated import generated_name
 
     if config.problem in list_builtin_libraries():
         return config.problem
-    return "general1d" if data.X.shape[1] == 1 else "general2d"
+    dimension = data.X.shape[1]
+    return {1: "general1d", 2: "general2d"}.get(dimension, generated_name("terms", dimension))
 
 
 def readout_library(config: DiscoveryConfig, data: DiscoveryData) -> str:
@@ -88,7 +93,8 @@ def discovery_critic(config: DiscoveryConfig, data: DiscoveryData, streams: RunS
                                settings["library"], settings["critic"], None)
     settings = CriticTrainingConfig(library=config.library or default_library(config, data),
                                     points=config.critic_points or _default_points(data), critic=config.critic,
-                                    seed=streams.integer("critic"), max_seconds=config.critic_max_seconds)
+                                    seed=streams.integer("critic"), max_epochs=config.critic_max_epochs,
+                                    max_seconds=config.critic_max_seconds)
     training = train_critic(settings, checkpoints=checkpoints)
     return DiscoveryCritic(training.critic(), training_points(settings.points, settings.seed), settings.library,
                            settings.critic, training)

@@ -77,7 +77,15 @@ class Distillation:
             "equivalent": self.equivalent,
             "outer_candidates": [{"random_state": c.random_state, "outer_formula": text(c.outer.expression),
                                   "mse_validation": c.mse_validation} for c in self.outer_candidates],
+            "time_capped": list(self.time_capped),
         }
+
+    @property
+    def time_capped(self) -> tuple[str, ...]:
+        """The searches their time cap stopped before their generation cap ("latent sr 0", "outer sr 1", ...)."""
+        latents = [f"latent sr {k}" for k, r in enumerate(self.latent_results) if getattr(r, "time_capped", False)]
+        outers = [f"outer sr {k}" for k, c in enumerate(self.outer_candidates) if getattr(c.outer, "time_capped", False)]
+        return tuple(latents + outers)
 
 
 @dataclass(frozen=True)
@@ -180,7 +188,8 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
     F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
-    settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names)
+    settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names,
+                    n_threads=config.threads)
     if config.sr_latent_functions is not None:
         functions = config.sr_latent_functions
     else:
@@ -233,7 +242,7 @@ def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val
                                     seconds=config.sr_outer_seconds, generations=config.sr_outer_generations,
                                     max_length=config.sr_outer_max_length,
                                     noise=config.sr_outer_noise * max(float(F_train.std()), 1e-12),
-                                    input_names=latent_names)
+                                    input_names=latent_names, n_threads=config.threads)
         candidates.append(composition(random_state, outer))
         logger.info("outer search %d/%d (random state %d): validation MSE %.3g", restart + 1,
                     config.sr_outer_restarts, random_state, candidates[-1].mse_validation)

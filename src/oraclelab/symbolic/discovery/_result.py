@@ -61,6 +61,12 @@ class DiscoveryResult:
         return self.purified_state is not None
 
     @property
+    def time_capped(self) -> tuple[str, ...]:
+        """What its time cap stopped before its step or generation cap: "critic", "latent sr 0", "outer sr 1", ..."""
+        critic = ("critic",) if self.critic_training is not None and self.critic_training.stopped == "max_seconds" else ()
+        return critic + self.distillation.time_capped
+
+    @property
     def formula(self) -> Any:
         """The composed formula (sympy), in the input symbols."""
         return self.distillation.formula
@@ -87,5 +93,6 @@ class DiscoveryResult:
         """The headline numbers by name (the keys of summary.json)."""
         return {"problem": self.config.problem, "data": self.config.data,
                 "min_corr": self.min_corr, "val_loss": self.val_loss, **self.distillation.summary(),
+                "time_capped": list(self.time_capped),
                 "purified": self.purified, "min_corr_unpurified": self.min_corr_unpurified, "epochs": self.epochs,
                 "training_seconds": self.training_seconds, "seconds": self.seconds}

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 import torch
 
 from oraclelab.runs import progress_bar
-from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.errors import ParameterError
+from oraclelab.symbolic.discovery._config import AUTO, DiscoveryConfig
 from oraclelab.symbolic.discovery._critic import discovery_critic, readout_library
 from oraclelab.symbolic.discovery._data import load_discovery_data
 from oraclelab.symbolic.discovery._purity import purify
@@ -37,17 +38,32 @@ def _weights(model: torch.nn.Module) -> dict[str, torch.Tensor]:
 
 
 def discover(config: DiscoveryConfig | Mapping[str, Any], *, checkpoint: Checkpoint | None = None,
-             critic_checkpoints: Checkpoints | None = None) -> DiscoveryResult:
+             critic_checkpoints: Checkpoints | None = None, stream_prefix: tuple[object, ...] = ()) -> DiscoveryResult:
     """Train a latent model under a critic and distil it to one formula; nothing is written.
 
-    Every random stream derives from ``config.seed`` by name; torch's global RNG is left as
-    it was. ``checkpoint`` keeps the training loop's state and ``critic_checkpoints`` that of
-    the critic trained first (a run folder's, in the command); given stores that hold
-    progress, the run continues from there.
+    Every random stream derives from ``config.seed`` by name (under ``stream_prefix``: a
+    portfolio's candidate); torch's global RNG is left as it was, and so is torch's thread
+    count (``config.threads`` holds only while the run lasts). ``checkpoint`` keeps the
+    training loop's state and ``critic_checkpoints`` that of the critic trained first (a run
+    folder's, in the command); given stores that hold progress, the run continues from there.
+    A portfolio config (several libraries, 'auto' or 'sr') runs with :func:`discover_portfolio`.
     """
     config = config if isinstance(config, DiscoveryConfig) else DiscoveryConfig.from_dict(config)
+    if config.is_portfolio:
+        raise ParameterError(f"discover runs one library; 'library' {config.library or AUTO!r} (with data, the "
+                             "default is a portfolio) runs with discover_portfolio.")
+    threads = torch.get_num_threads()
+    if config.threads is not None:
+        torch.set_num_threads(config.threads)
+    try:
+        return _discover(config, RunStreams(config.seed, *stream_prefix), checkpoint, critic_checkpoints)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _discover(config: DiscoveryConfig, streams: RunStreams, checkpoint: Checkpoint | None,
+              critic_checkpoints: Checkpoints | None) -> DiscoveryResult:
     start = time.perf_counter()
-    streams = RunStreams(config.seed)
     data = load_discovery_data(config)
     from oraclelab.symbolic import FunctionLibrary
     from oraclelab.symbolic.models import build_model

@@ -18,22 +18,24 @@ class RunStreams:
     """Hands out the named streams of ``seed`` and remembers each one's state.
 
     ``used()`` maps each stream's name to its state: the pyoperon / template-fit seed of an
-    integer stream, the initial seed of a torch generator.
+    integer stream, the initial seed of a torch generator. ``prefix`` names a family of
+    streams (a portfolio's candidate), whose streams are then independent of other families'.
     """
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *prefix: object) -> None:
         self.seed = int(seed)
+        self.prefix = tuple(prefix)
         self._used: dict[str, int] = {}
 
     def integer(self, *keys: object) -> int:
         """A 32-bit seed for a library that takes an integer (pyoperon's random_state, a template fit)."""
-        value = int(stream_seed(self.seed, *keys).generate_state(1)[0])
+        value = int(stream_seed(self.seed, *self.prefix, *keys).generate_state(1)[0])
         self._used[_name(keys)] = value
         return value
 
     def torch(self, *keys: object) -> torch.Generator:
         """A CPU ``torch.Generator`` for the stream named by ``keys``."""
-        generator = torch_generator(self.seed, *keys)
+        generator = torch_generator(self.seed, *self.prefix, *keys)
         self._used[_name(keys)] = int(generator.initial_seed())
         return generator
 

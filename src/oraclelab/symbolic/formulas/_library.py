@@ -14,6 +14,7 @@ from oraclelab.errors import DataFileError, FormulaError, ParameterError
 from ._template import Template, parse_template
 from ._tree import functions_of, operators_of
 from ._check import check_derivatives
+from ._generated import generated_templates, is_generated
 from ._torch import CompiledTemplate
 
 __all__ = ["FunctionLibrary", "LibrarySample", "list_builtin_libraries"]
@@ -154,11 +155,13 @@ class FunctionLibrary:
 
     @classmethod
     def load(cls, spec: str, *, n_inputs: int | None = None) -> FunctionLibrary:
-        """A built-in library by name (``"F11"``) or a ``.lib`` file by path.
+        """A built-in library by name (``"F11"``), a generated one (``"terms:3"``) or a ``.lib`` file by path.
 
-        A spec naming an existing file, or ending in ``.lib``, or containing a path
+        ``KIND:D`` names a library generated for D inputs (:mod:`._generated`). A spec naming an existing file, or ending in ``.lib``, or containing a path
         separator is read as a file; anything else must be a built-in name.
         """
+        if is_generated(spec):
+            return cls.from_strings(generated_templates(spec), n_inputs, source=f"{spec} (generated)", name=spec)
         path = Path(spec)
         if path.is_file() or spec.endswith(".lib") or "/" in spec or "\\" in spec:
             if not path.is_file():

@@ -1,0 +1,278 @@
+"""A portfolio of priors: one full discovery per library, plus direct symbolic regression, one chosen.
+
+A user with a table does not know which library describes its latent features, so
+``library='auto'`` (the default with a data file) tries every library that fits the
+input dimension (:func:`portfolio_specs`) and direct SR, each as an independent
+candidate, on the executors of :mod:`oraclelab.runs` (one after another, a local process
+pool, or a Dask cluster). Every candidate runs with one thread and its own named random
+streams (``("candidate", name)`` under the run's seed), so what it finds does not depend on
+how many workers run the portfolio or in which order. The rule of :mod:`._selection` then
+picks one formula on the validation split; because direct SR is a candidate, the pick is
+never worse than direct SR by that rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+
+from oraclelab.errors import OracleLabError, ParameterError
+from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, DiscoveryConfig
+from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
+from oraclelab.symbolic.discovery._noise import NoiseEstimate, estimate_noise, given_noise
+from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, select_candidate
+
+if TYPE_CHECKING:
+    from oraclelab.runs import Executor
+    from oraclelab.symbolic.discovery._result import DiscoveryResult
+    from oraclelab.symbolic.regression import DirectSROutcome
+
+__all__ = ["CandidateResult", "PortfolioResult", "discover_portfolio", "portfolio_specs", "run_candidate"]
+
+logger = logging.getLogger(__name__)
+
+#: The relative noise the searches assume when none is known (the built-in problems are noise-free).
+NOISE_FREE = 1e-6
+
+
+def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
+    """The candidates of a portfolio config for ``n_inputs`` inputs, in order, without repeats.
+
+    'auto' stands for every built-in library of exactly ``n_inputs`` inputs, the generated
+    ``poly:D`` and (for two or more inputs) ``terms:D``, and 'sr'. Every library is loaded
+    once here, so an unknown name or a bad file fails before any candidate runs.
+    """
+    from oraclelab.symbolic import FunctionLibrary, list_builtin_libraries
+    from oraclelab.symbolic.formulas._generated import generated_name
+
+    specs: list[str] = []
+    for spec in config.library_specs or (AUTO,):
+        if spec == AUTO:
+            fitting = [name for name in list_builtin_libraries() if FunctionLibrary.builtin(name).n_inputs == n_inputs]
+            generated = [generated_name("poly", n_inputs)] + ([generated_name("terms", n_inputs)] if n_inputs > 1 else [])
+            expanded = [*fitting, *generated, DIRECT_SR]
+        else:
+            expanded = [spec]
+        specs += [name for name in expanded if name not in specs]
+    for spec in specs:
+        if spec != DIRECT_SR and FunctionLibrary.load(spec).n_inputs != n_inputs:
+            raise ParameterError(f"The library {spec!r} of 'library' takes {FunctionLibrary.load(spec).n_inputs} "
+                                 f"input(s); the data have {n_inputs}.")
+    return tuple(specs)
+
+
+@dataclass(frozen=True)
+class CandidateTask:
+    """What one candidate runs: the portfolio's config, its library (or 'sr') and the noise its searches assume."""
+
+    config: Mapping[str, Any]
+    spec: str
+    search_noise: float
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One candidate's outcome: its formula (sympy, in the inputs; None when it failed), time and caps.
+
+    ``discovery`` holds the full run of a library candidate, ``direct`` that of the SR one;
+    ``cpu_seconds`` is the process time of the candidate (one thread); ``time_capped`` names
+    the searches whose time cap, not their step or generation cap, ended them.
+    """
+
+    name: str
+    formula: Any
+    seconds: float
+    cpu_seconds: float
+    time_capped: tuple[str, ...]
+    discovery: DiscoveryResult | None = None
+    direct: DirectSROutcome | None = None
+    error: str | None = None
+
+
+def _direct_sr(config: DiscoveryConfig, search_noise: float) -> DirectSROutcome:
+    """Direct SR with the generations and length of all the outer searches of one discovery."""
+    from oraclelab.runs import stream_seed
+    from oraclelab.symbolic.regression import direct_sr
+
+    data = load_discovery_data(config)
+    random_state = int(stream_seed(config.seed, "candidate", DIRECT_SR).generate_state(1)[0])
+    return direct_sr(data.X, data.F, data.splits, truth=data.truth, input_names=data.input_names,
+                     seconds=config.sr_outer_seconds * config.sr_outer_restarts,
+                     generations=config.sr_outer_generations * config.sr_outer_restarts,
+                     max_length=config.sr_outer_max_length,
+                     noise=max(search_noise, NOISE_FREE) * max(float(np.std(data.F)), 1e-12),
+                     random_state=random_state, n_threads=1)
+
+
+def run_candidate(task: CandidateTask) -> CandidateResult:
+    """Run one candidate with one thread (a top-level function, so process pools and Dask can ship it)."""
+    from oraclelab.symbolic.discovery._run import discover
+
+    config = DiscoveryConfig.from_dict(task.config)
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        if task.spec == DIRECT_SR:
+            direct = _direct_sr(config, task.search_noise)
+            formula, discovery, capped = direct.result.expression, None, (("direct sr",) if direct.result.time_capped else ())
+        else:
+            single = dataclasses.replace(config, library=task.spec, threads=1, workers=1, scheduler=None,
+                                         sr_outer_noise=max(task.search_noise, NOISE_FREE))
+            discovery, direct = discover(single, stream_prefix=("candidate", task.spec)), None
+            formula, capped = discovery.formula, discovery.time_capped
+    except (OracleLabError, ArithmeticError, ValueError, RuntimeError) as error:
+        logger.warning("candidate %s failed: %s", task.spec, error)
+        return CandidateResult(task.spec, None, time.perf_counter() - start, time.process_time() - cpu, (),
+                               error=f"{type(error).__name__}: {error}")
+    return CandidateResult(task.spec, formula, time.perf_counter() - start, time.process_time() - cpu, capped,
+                           discovery=discovery, direct=direct)
+
+
+@dataclass(frozen=True)
+class PortfolioResult:
+    """A portfolio run: the noise level, every candidate with its validation score, and the chosen one.
+
+    ``scores[k]`` is candidate k as the selection rule saw it; ``r2_test`` and
+    ``equivalent`` (None without a known truth) are the chosen formula's.
+    """
+
+    config: DiscoveryConfig
+    data: DiscoveryData
+    noise: NoiseEstimate
+    candidates: tuple[CandidateResult, ...]
+    scores: tuple[Scored, ...]
+    selection: Selection
+    r2_test: float
+    equivalent: bool | None
+    seconds: float
+
+    @property
+    def chosen(self) -> CandidateResult:
+        """The candidate the rule picked."""
+        return self.candidates[self.selection.chosen]
+
+    @property
+    def formula(self) -> Any:
+        """The chosen formula (sympy, in the input symbols)."""
+        return self.chosen.formula
+
+    def candidate_rows(self) -> list[dict[str, Any]]:
+        """One row per candidate: library, formula, validation MSE, nodes, times, caps, chosen and why."""
+        from oraclelab.symbolic.regression import round_constants
+
+        rows = []
+        for k, (candidate, score) in enumerate(zip(self.candidates, self.scores)):
+            rows.append({
+                "library": candidate.name, "formula": None if candidate.formula is None
+                else str(round_constants(candidate.formula, 4)),
+                "mse_validation": score.mse, "se_validation": score.se, "complexity": score.complexity,
+                "r2_test": _r2_test(candidate), "equivalent": _equivalent(candidate), "seconds": candidate.seconds,
+                "cpu_seconds": candidate.cpu_seconds, "time_capped": list(candidate.time_capped),
+                "chosen": k == self.selection.chosen, "why": self.selection.reasons[k], "error": candidate.error,
+            })
+        return rows
+
+    def summary(self) -> dict[str, Any]:
+        """The headline numbers by name (the keys of summary.json)."""
+        from oraclelab.symbolic.regression import round_constants
+
+        return {"problem": self.config.problem, "data": self.config.data, "formula": str(round_constants(self.formula, 4)),
+                "formula_full_precision": str(self.formula), "library": self.chosen.name, "r2_test": self.r2_test,
+                "equivalent": self.equivalent, "noise": self.noise.summary(), "rule": RULE,
+                "threshold": self.selection.threshold, "best_mse_validation": self.selection.best_mse,
+                "n_validation": int(len(self.data.splits["validation"])), "candidates": self.candidate_rows(),
+                "time_capped": {c.name: list(c.time_capped) for c in self.candidates if c.time_capped},
+                "seconds": self.seconds, "cpu_seconds": sum(c.cpu_seconds for c in self.candidates)}
+
+
+def _r2_test(candidate: CandidateResult) -> float | None:
+    if candidate.discovery is not None:
+        return candidate.discovery.distillation.r2_test
+    return None if candidate.direct is None else candidate.direct.r2_test
+
+
+def _equivalent(candidate: CandidateResult) -> bool | None:
+    if candidate.discovery is not None:
+        return candidate.discovery.equivalent
+    return None if candidate.direct is None else candidate.direct.equivalent
+
+
+def _values(formula: Any, data: DiscoveryData, split: str) -> np.ndarray:
+    """The formula's values on a split, its symbols matched to the input columns by name."""
+    import sympy
+
+    from oraclelab.symbolic.regression import evaluate_expression
+
+    symbols = {s.name: s for s in formula.free_symbols}
+    columns = [symbols.get(name, sympy.Symbol(name, real=True)) for name in data.input_names]
+    return evaluate_expression(formula, columns, data.part(split, data.X))
+
+
+def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
+    """The candidate's validation MSE, the standard error of that mean, and its formula's node count."""
+    import sympy
+
+    if candidate.formula is None:
+        return Scored(candidate.name, float("inf"), float("inf"), 0)
+    squared = (_values(candidate.formula, data, "validation") - data.part("validation", data.F)) ** 2
+    complexity = sum(1 for _ in sympy.preorder_traversal(candidate.formula))
+    if not np.all(np.isfinite(squared)):
+        return Scored(candidate.name, float("inf"), float("inf"), complexity)
+    return Scored(candidate.name, float(squared.mean()), float(squared.std() / np.sqrt(len(squared))), complexity)
+
+
+def _noise(config: DiscoveryConfig, data: DiscoveryData) -> NoiseEstimate:
+    train = data.splits["train"]
+    if config.noise is not None:
+        return given_noise(config.noise, data.F[train])
+    return estimate_noise(data.X[train], data.F[train])
+
+
+def _workers(config: DiscoveryConfig, n_candidates: int) -> int:
+    return min(config.workers or os.cpu_count() or 1, n_candidates)
+
+
+def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor: Executor | None = None
+                       ) -> PortfolioResult:
+    """Run every candidate of the portfolio (on ``executor``, default from ``workers`` and ``scheduler``) and pick one.
+
+    The noise level is ``config.noise`` or the Gamma test's estimate on the training rows.
+    The searches assume it only with one input, where the Gamma test is accurate (with more
+    inputs it overestimates on 1,000 rows, so they assume noise-free data); the selection
+    rule always uses it, capped at the best validation MSE. Nothing is written.
+    """
+    from oraclelab.runs import make_executor
+    from oraclelab.symbolic.regression import are_equivalent, scores
+
+    config = config if isinstance(config, DiscoveryConfig) else DiscoveryConfig.from_dict(config)
+    start = time.perf_counter()
+    data = load_discovery_data(config)
+    specs = portfolio_specs(config, data.X.shape[1])
+    noise = _noise(config, data)
+    trusted = config.noise is not None or data.X.shape[1] == 1
+    search_noise = noise.relative if trusted else NOISE_FREE
+    tasks = [CandidateTask(config.to_dict(), spec, search_noise) for spec in specs]
+    own = executor is None
+    executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor
+    try:
+        candidates = tuple(executor.map(run_candidate, tasks))
+    finally:
+        if own:
+            executor.close()
+    scored = tuple(_score(candidate, data) for candidate in candidates)
+    try:
+        selection = select_candidate(scored, noise_variance=noise.std ** 2, n_validation=len(data.splits["validation"]))
+    except ValueError:
+        errors = "; ".join(f"{c.name}: {c.error}" for c in candidates)
+        raise ParameterError(f"every candidate of the portfolio failed ({errors}).") from None
+    chosen = candidates[selection.chosen]
+    r2_test, _ = scores(data.part("test", data.F), _values(chosen.formula, data, "test"))
+    equivalent = None if data.truth is None else bool(are_equivalent(chosen.formula, data.truth))
+    logger.info("portfolio: %s chosen of %d candidates: %s", chosen.name, len(candidates), chosen.formula)
+    return PortfolioResult(config, data, noise, candidates, scored, selection, r2_test, equivalent,
+                           time.perf_counter() - start)

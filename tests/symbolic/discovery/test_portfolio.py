@@ -1,0 +1,71 @@
+"""A portfolio of candidates: which libraries 'auto' means, and results independent of who runs them."""
+
+import numpy as np
+import pytest
+
+from oraclelab.errors import ParameterError
+from oraclelab.symbolic.discovery import DiscoveryConfig, discover, discover_portfolio, portfolio_specs
+
+TINY = dict(epochs=4, eval_every=2, critic_weight=0.0, sr_generations=2, sr_outer_generations=2,
+            sr_outer_restarts=1, sr_seconds=300.0, sr_outer_seconds=300.0)
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    """A one-input table: y = 0.5 x^2 + sin(x) on 120 rows."""
+    x = np.random.default_rng(3).uniform(-2, 2, 120)
+    path = tmp_path_factory.mktemp("data") / "t.csv"
+    path.write_text("x,y\n" + "\n".join(f"{float(a)!r},{float(0.5 * a * a + np.sin(a))!r}" for a in x) + "\n")
+    return path
+
+
+def _config(table, **overrides):
+    return DiscoveryConfig(data=str(table), inputs=("x",), target="y", **{**TINY, **overrides})
+
+
+@pytest.mark.parametrize("d, expected", [
+    (1, ("F11", "general1d", "poly:1", "sr")),
+    (2, ("general2d", "poly:2", "terms:2", "sr")),
+    (3, ("poly:3", "terms:3", "sr")),
+])
+def test_auto_means_every_library_fitting_the_dimension_and_direct_sr(d, expected):
+    config = DiscoveryConfig(data="t.csv", inputs=tuple(f"x{k}" for k in range(d)), target="y")
+    assert config.is_portfolio and portfolio_specs(config, d) == expected
+
+
+def test_a_list_keeps_its_order_without_repeats_and_checks_every_library():
+    config = DiscoveryConfig(problem="F07", library="poly:2,auto,sr")
+    assert portfolio_specs(config, 2) == ("poly:2", "general2d", "terms:2", "sr")
+    with pytest.raises(ParameterError, match="unknown built-in library 'nope'"):
+        portfolio_specs(DiscoveryConfig(problem="F07", library="general2d,nope"), 2)
+    with pytest.raises(ParameterError, match="'general1d' of 'library' takes 1 input"):
+        portfolio_specs(DiscoveryConfig(problem="F07", library="general1d,sr"), 2)
+    with pytest.raises(ParameterError, match="runs with discover_portfolio"):
+        discover(DiscoveryConfig(problem="F07", library="general2d,sr"))
+    assert not DiscoveryConfig(problem="F07", library="general2d").is_portfolio
+
+
+def _without_timings(summary):
+    timings = ("seconds", "cpu_seconds")
+    rows = [{k: v for k, v in row.items() if k not in timings} for row in summary["candidates"]]
+    return {**{k: v for k, v in summary.items() if k not in timings}, "candidates": rows}
+
+
+@pytest.mark.slow
+def test_a_local_pool_and_a_dask_cluster_give_the_same_summary(table):
+    from dask.distributed import LocalCluster
+
+    from oraclelab.runs import DaskExecutor, PoolExecutor
+
+    config = _config(table, library="poly:1,sr")
+    with PoolExecutor(2) as pool:
+        pooled = discover_portfolio(config, executor=pool)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with DaskExecutor(cluster.scheduler_address) as dask:
+            distributed = discover_portfolio(config, executor=dask)
+    assert [c.name for c in pooled.candidates] == ["poly:1", "sr"]
+    assert all(c.error is None and c.cpu_seconds > 0 for c in pooled.candidates)
+    assert _without_timings(pooled.summary()) == _without_timings(distributed.summary())
+    summary = pooled.summary()
+    assert sum(row["chosen"] for row in summary["candidates"]) == 1
+    assert summary["noise"]["method"] == "gamma test" and summary["equivalent"] is None

@@ -9,7 +9,9 @@ re-estimated from them (``_levels``). A trial stops when its posterior is narrow
 (``tol``) or its ``budget`` of comparisons is spent. All trials advance in lockstep.
 
 ``ActiveElicitor`` works one question at a time (``ask`` / ``tell``), so a person answering
-1 / 2 / = can be the judge; ``elicit_active`` runs it against an ``Oracle`` to the end.
+1 / 2 / = can be the judge; ``elicit_active`` runs it against an ``Oracle`` to the end. The
+metric family is a ``FeatureMap`` (``_feature_maps``): quadratic or linear metrics of a rate
+vector by name, or any other map, such as the fair metrics' over stacks of group rates.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import numpy as np
 from oraclelab._validation import check_choice, check_int_at_least, check_positive
 from oraclelab.elicit._answers import AnswerModel
 from oraclelab.elicit._design import propose_pairs
-from oraclelab.elicit._features import KINDS, n_parameters, pair_features, unpack_metric
+from oraclelab.elicit._feature_maps import FeatureMap, as_feature_map
+from oraclelab.elicit._features import KINDS, unpack_metric
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._levels import estimate_levels, prior_flip_mean
 from oraclelab.elicit._likelihood import AnswerLikelihood
@@ -32,7 +35,7 @@ from oraclelab.elicit._posterior import DirectionPosterior, rescale_sites
 from oraclelab.errors import ParameterError
 from oraclelab.runs._seeding import as_generator
 
-__all__ = ["ActiveResult", "Query", "ActiveElicitor", "elicit_active", "DEFAULT_TOL"]
+__all__ = ["ActiveResult", "Query", "ActiveElicitor", "elicit_active", "answer_until_done", "DEFAULT_TOL"]
 
 #: Default stopping tolerance: root-mean-square posterior standard deviation of w's entries.
 DEFAULT_TOL = 2.8e-3
@@ -70,7 +73,7 @@ class Query:
     Attributes
     ----------
     trials : ndarray of shape (n,), indices of the trials still running
-    first, second : ndarrays of shape (n, q)
+    first, second : ndarrays of shape (n, D), D = q for rate metrics
     """
 
     trials: np.ndarray
@@ -157,13 +160,16 @@ class ActiveElicitor:
     noise : "auto" (estimate flip rate and band from the answers; "can't tell" answers then
         mark a judge who tells) or an ``AnswerModel`` (the judge's model, as known; for a model
         that never says "can't tell", such answers carry no information)
-    kind : "quadratic" or "linear"
+    kind : "quadratic", "linear" or a ``FeatureMap`` over T trials whose blocks lie in ``sphere``
+        (``result`` unpacks rate metrics only; read other maps' estimates from ``posterior``)
     rng : seed, Generator, or one Generator per trial (pairs depend on their own trial's only)
     n_midpoints : random midpoints tried per question (default 24)
+    keep_posterior : keep each trial's reported mean and covariance of w (``posterior``)
     """
 
     def __init__(self, sphere: Sphere, n_trials: int = 1, *, tol: float = DEFAULT_TOL, budget: int | None = None,
-                 noise: str | AnswerModel = "auto", kind: str = "quadratic", rng=None, n_midpoints: int = 24) -> None:
+                 noise: str | AnswerModel = "auto", kind: str | FeatureMap = "quadratic", rng=None, n_midpoints: int = 24,
+                 keep_posterior: bool = False) -> None:
         owner = "ActiveElicitor"
         if not isinstance(sphere, Sphere):
             raise ParameterError(f"The 'sphere' parameter of {owner} must be a Sphere. Got {type(sphere).__name__}.")
@@ -171,13 +177,18 @@ class ActiveElicitor:
         self.n_trials = check_int_at_least(n_trials, "n_trials", owner, 1)
         self.tol = check_positive(tol, "tol", owner)
         self.budget = None if budget is None else check_int_at_least(budget, "budget", owner, 1)
-        self.kind = check_choice(kind, "kind", owner, KINDS)
+        if not isinstance(kind, FeatureMap):
+            check_choice(kind, "kind", owner, KINDS)
+        self._features = as_feature_map(kind, sphere.dim)
+        self.kind = self._features.name
+        if self._features.q != sphere.dim:
+            raise ParameterError(f"The feature map of {owner} has blocks of {self._features.q} rates but the sphere has {sphere.dim}.")
         self.n_midpoints = check_int_at_least(n_midpoints, "n_midpoints", owner, 1)
         if not (noise == "auto" or isinstance(noise, AnswerModel)):
             raise ParameterError(f"The 'noise' parameter of {owner} must be 'auto' or an AnswerModel. Got {noise!r} instead.")
         self.noise = noise
-        q, T = sphere.dim, self.n_trials
-        self.dim = n_parameters(q, self.kind)
+        q, T = self._features.point_dim, self.n_trials
+        self.dim = self._features.dim
         self._gens = _generators(rng, T)
         self._posterior = DirectionPosterior(T, self.dim, tangent_scale=PRIOR_SCALE)
         base = AnswerLikelihood.make(p=prior_flip_mean()) if noise == "auto" else noise.likelihood()
@@ -198,6 +209,9 @@ class ActiveElicitor:
         self._out_n = np.zeros(T, dtype=np.int64)
         self._out_reason = np.full(T, "running", dtype=object)
         self._out_rms, self._out_p, self._out_eps, self._out_smoothing = np.zeros(T), np.zeros(T), np.zeros(T), np.zeros(T)
+        self._keep_posterior = bool(keep_posterior)
+        self._out_mean = np.zeros((T, self.dim)) if keep_posterior else None
+        self._out_cov = np.zeros((T, self.dim, self.dim)) if keep_posterior else None
         self._pending: Query | None = None
 
     @property
@@ -220,7 +234,8 @@ class ActiveElicitor:
         if self.done:
             raise ParameterError("ActiveElicitor.ask(): every trial has stopped; read result().")
         if self._pending is None:
-            first, second, _ = propose_pairs(self._posterior, self._likelihood, self.sphere, self.kind, self._gens, self.n_midpoints)
+            first, second, _ = propose_pairs(self._posterior, self._likelihood, self.sphere, self._features, self._gens,
+                                             self.n_midpoints)
             swap = np.array([g.random() < 0.5 for g in self._gens])
             first, second = np.where(swap[:, None], second, first), np.where(swap[:, None], first, second)
             self._pending = Query(self._ids.copy(), first, second)
@@ -239,7 +254,7 @@ class ActiveElicitor:
         self._grow()
         k = self._n
         self._first[:, k], self._second[:, k], self._answers[:, k] = query.first, query.second, y
-        x = pair_features(query.first, query.second, self.kind)
+        x = self._features.pair_features(query.first, query.second)
         if self.noise == "auto" and np.any((y == 0) & ~self._likelihood.tell):
             self._likelihood = self._likelihood.with_levels(tell=self._likelihood.tell | (y == 0))
         self._tau[:, k], self._nu[:, k] = self._posterior.include(x, y, self._likelihood)
@@ -276,7 +291,8 @@ class ActiveElicitor:
             rows = slice(start, start + chunk)
             part = self._posterior.subset(rows)
             answers = self._answers[rows, :n]
-            offset, reduced, factor = part.recentre(pair_features(self._first[rows, :n], self._second[rows, :n], self.kind))
+            features = self._features.take(rows)
+            offset, reduced, factor = part.recentre(features.pair_features(self._first[rows, :n], self._second[rows, :n]))
             tau, nu = rescale_sites(self._tau[rows, :n], self._nu[rows, :n], factor)
             reference_tau, reference_nu = rescale_sites(self._reference_tau[rows, :n], self._reference_nu[rows, :n], factor)
             local = likelihood.take(np.arange(self._ids.size)[rows])
@@ -315,6 +331,7 @@ class ActiveElicitor:
         keep = np.flatnonzero(~stop)
         self._posterior.take(keep)
         self._likelihood = self._likelihood.take(keep)
+        self._features = self._features.take(keep)
         for name in ("_first", "_second", "_answers", "_tau", "_nu", "_reference_tau", "_reference_nu"):
             setattr(self, name, getattr(self, name)[keep])
         self._gens = [self._gens[i] for i in keep]
@@ -340,7 +357,8 @@ class ActiveElicitor:
             rows = local[start:start + chunk]
             part = self._posterior.subset(rows)
             if n > 0:
-                offset, reduced, factor = part.recentre(pair_features(self._first[rows, :n], self._second[rows, :n], self.kind))
+                features = self._features.take(rows)
+                offset, reduced, factor = part.recentre(features.pair_features(self._first[rows, :n], self._second[rows, :n]))
                 tau, nu = rescale_sites(self._tau[rows, :n], self._nu[rows, :n], factor)
                 part.fit(offset, reduced, self._answers[rows, :n], tau, nu, honest.take(np.arange(start, start + rows.size)),
                          sweeps=REPORT_SWEEPS)
@@ -349,6 +367,8 @@ class ActiveElicitor:
             self._out_w[trials] = unit
             self._out_cov_diag[trials] = variance
             self._out_rms[trials] = part.rms()
+            if self._keep_posterior:
+                self._out_mean[trials], self._out_cov[trials] = part.mean, part.cov
         trials = self._ids[local]
         self._out_n[trials] = n
         self._out_reason[trials] = reasons
@@ -356,10 +376,32 @@ class ActiveElicitor:
         self._out_eps[trials] = honest.eps
         self._out_smoothing[trials] = honest.smoothing
 
-    def result(self) -> ActiveResult:
-        """Estimates of every trial (running trials: their current posterior, reason "running")."""
+    def _record_running(self) -> None:
+        """Store the current estimates of the trials still running (reason "running")."""
         if not self.done:
             self._record(np.arange(self._ids.size), np.full(self._ids.size, "running"))
+
+    def posterior(self) -> tuple[np.ndarray, np.ndarray]:
+        """The reported belief over w of every trial: mean (T, d) and covariance (T, d, d), unnormalised.
+
+        Needs ``keep_posterior=True``; running trials give their current belief.
+        """
+        if not self._keep_posterior:
+            raise ParameterError("ActiveElicitor.posterior() needs keep_posterior=True.")
+        self._record_running()
+        return self._out_mean.copy(), self._out_cov.copy()
+
+    def report(self) -> dict[str, np.ndarray]:
+        """Per trial, shapes (T,): comparisons, stop_reason ("tol", "budget" or "running"), posterior_rms, flip_rate, band."""
+        self._record_running()
+        return {"comparisons": self._out_n.copy(), "stop_reason": self._out_reason.astype(str),
+                "posterior_rms": self._out_rms.copy(), "flip_rate": self._out_p.copy(), "band": self._out_eps.copy()}
+
+    def result(self) -> ActiveResult:
+        """Estimates of every trial (running trials: their current posterior, reason "running")."""
+        if self.kind not in KINDS:
+            raise ParameterError(f"ActiveElicitor.result() unpacks rate metrics only; read the '{self.kind}' estimates from posterior().")
+        self._record_running()
         q = self.sphere.dim
         a, B = unpack_metric(self._out_w, q, self.kind)
         a_std, B_std = unpack_metric(np.sqrt(np.maximum(self._out_cov_diag, 0.0)), q, self.kind)
@@ -397,7 +439,12 @@ def elicit_active(
     if oracle.dim != sphere.dim:
         raise ParameterError(f"The oracle has q = {oracle.dim} rates but the sphere has {sphere.dim}.")
     elicitor = ActiveElicitor(sphere, oracle.n_trials, tol=tol, budget=budget, noise=noise, kind=kind, rng=rng, n_midpoints=n_midpoints)
+    answer_until_done(elicitor, oracle)
+    return elicitor.result()
+
+
+def answer_until_done(elicitor: ActiveElicitor, oracle: Oracle) -> None:
+    """Ask and tell until every trial of ``elicitor`` stops, ``oracle`` answering (its trials are the elicitor's)."""
     while not elicitor.done:
         query = elicitor.ask()
         elicitor.tell(oracle.answer(query.first, query.second, trials=query.trials))
-    return elicitor.result()

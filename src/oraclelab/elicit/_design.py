@@ -11,6 +11,10 @@ a q x q problem. Its length is the largest the sphere allows (which helps under 
 logistic judge and costs nothing otherwise). When the answer model has a band or smooth
 edges, pairs whose mean gap sits at 1 and 2 band widths either side are candidates too.
 The best candidate over all midpoints is asked. Batched over T trials.
+
+The metric family is a ``FeatureMap``: for fair metrics a point stacks one rate vector per
+group, each in the query ball, so midpoints are drawn per block and a step's length is the
+largest every block allows.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from oraclelab.elicit._features import apply_jacobian
+from oraclelab.elicit._feature_maps import FeatureMap, as_feature_map
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._likelihood import AnswerLikelihood
 from oraclelab.elicit._posterior import DirectionPosterior
@@ -35,15 +39,15 @@ GAP_OFFSETS = (1.0, -1.0, 2.0, -2.0)
 RESOLUTION = 1e-5
 
 
-def draw_midpoints(sphere: Sphere, generators: Sequence[np.random.Generator], n: int) -> np.ndarray:
-    """n midpoints per trial, uniform in the ball, from each trial's own generator: shape (T, n, q)."""
+def draw_midpoints(sphere: Sphere, generators: Sequence[np.random.Generator], n: int, blocks: int = 1) -> np.ndarray:
+    """n midpoints per trial, each of ``blocks`` blocks uniform in the ball, from each trial's own generator: (T, n, blocks * q)."""
     q = sphere.dim
-    out = np.empty((len(generators), n, q))
+    out = np.empty((len(generators), n * blocks, q))
     for t, gen in enumerate(generators):
-        direction = gen.standard_normal((n, q))
+        direction = gen.standard_normal((n * blocks, q))
         direction /= np.linalg.norm(direction, axis=-1, keepdims=True)
-        out[t] = direction * (sphere.radius * gen.random((n, 1)) ** (1.0 / q))
-    return sphere.origin + out
+        out[t] = direction * (sphere.radius * gen.random((n * blocks, 1)) ** (1.0 / q))
+    return (sphere.origin + out).reshape(len(generators), n, blocks * q)
 
 
 def perpendicular_basis(vectors: np.ndarray) -> np.ndarray:
@@ -121,26 +125,54 @@ def _longest(centre: np.ndarray, direction: np.ndarray, shift: np.ndarray, radiu
     return np.where((plus >= 0) & (minus >= 0), s, -1.0)
 
 
+def _longest_stacked(centre: np.ndarray, direction: np.ndarray, shift: np.ndarray, radius: float, blocks: int) -> np.ndarray:
+    """Largest s with every block of centre +- (s direction + shift) in the ball; shapes (..., blocks * q) -> (...); <= 0 if none.
+
+    Per block and sign the condition is s^2 |d|^2 + 2 s <d, x> + |x|^2 - radius^2 <= 0 with
+    x = centre +- shift and d = +- direction (neither unit nor perpendicular within a block).
+    """
+    split = centre.shape[:-1] + (blocks, -1)
+    c, d, e = centre.reshape(split), direction.reshape(split), shift.reshape(split)
+    dd = np.sum(d * d, axis=-1)
+    lengths, inside = [], np.ones(centre.shape[:-1], dtype=bool)
+    for sign in (1.0, -1.0):
+        x = c + sign * e
+        room = radius**2 - np.sum(x * x, axis=-1)
+        b = sign * np.sum(d * x, axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            root = (np.sqrt(np.maximum(b * b + dd * room, 0.0)) - b) / dd
+        lengths.append(np.where(dd > 0, root, np.inf))
+        inside &= np.all(room >= 0, axis=-1)
+    s = np.min(np.minimum(*lengths), axis=-1)
+    return np.where(inside, s, -1.0)
+
+
 def propose_pairs(
     posterior: DirectionPosterior,
     likelihood: AnswerLikelihood,
     sphere: Sphere,
-    kind: str,
+    kind: str | FeatureMap,
     generators: Sequence[np.random.Generator],
     n_midpoints: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The next pair per trial and its expected variance drop: first (T, q), second (T, q), score (T,)."""
-    T, q = posterior.n_trials, sphere.dim
-    if kind == "linear":  # the gradient is a everywhere: the centre leaves h the most room
-        mids = np.broadcast_to(sphere.origin, (T, 1, q)).copy()
+    """The next pair per trial and its expected variance drop: first (T, D), second (T, D), score (T,).
+
+    ``kind`` is "quadratic", "linear" or a ``FeatureMap`` whose blocks each lie in ``sphere``.
+    """
+    T = posterior.n_trials
+    features = as_feature_map(kind, sphere.dim)
+    blocks = features.blocks
+    origin = np.tile(sphere.origin, blocks)
+    if features.fixed_gradient:  # the gradient is a everywhere: the centre leaves h the most room
+        mids = np.broadcast_to(origin, (T, 1, origin.size)).copy()
     else:
-        mids = draw_midpoints(sphere, generators, n_midpoints)
-    JC = apply_jacobian(mids, posterior.cov[:, None], kind)  # J cov, (T, M, q, d)
-    S = apply_jacobian(mids, np.swapaxes(JC, -1, -2), kind)  # J cov J', (T, M, q, q)
+        mids = draw_midpoints(sphere, generators, n_midpoints, blocks)
+    JC = features.apply_jacobian(mids, posterior.cov[:, None])  # J cov, (T, M, D, d)
+    S = features.apply_jacobian(mids, np.swapaxes(JC, -1, -2))  # J cov J', (T, M, D, D)
     A = JC @ np.ascontiguousarray(np.swapaxes(JC, -1, -2))  # J cov^2 J'
-    gradient = apply_jacobian(mids, posterior.mean[:, None, :, None], kind)[..., 0]  # J mean, (T, M, q)
+    gradient = features.apply_jacobian(mids, posterior.mean[:, None, :, None])[..., 0]  # J mean, (T, M, D)
     direction = best_directions(A, S, perpendicular_basis(gradient))
-    relative = mids - sphere.origin
+    relative = mids - origin
     scale = np.maximum(likelihood.eps, likelihood.smoothing)
     offsets = (0.0,) + (GAP_OFFSETS if np.any(scale > 0) else ())
     design = likelihood.with_levels(smoothing=np.maximum(likelihood.smoothing, RESOLUTION))
@@ -149,7 +181,10 @@ def propose_pairs(
     for offset in offsets:
         target = offset * scale[:, None]  # mean gap wanted, (T, 1)
         shift = unit_gradient * (target / np.maximum(2.0 * np.linalg.norm(gradient, axis=-1), 1e-300))[..., None]
-        length = _longest(relative, direction, shift, sphere.radius)
+        if blocks == 1:
+            length = _longest(relative, direction, shift, sphere.radius)
+        else:
+            length = _longest_stacked(relative, direction, shift, sphere.radius, blocks)
         h = length[..., None] * direction + shift
         m = 2.0 * np.einsum("tmq,tmq->tm", h, gradient)
         v = np.maximum(4.0 * np.einsum("tmi,tmij,tmj->tm", h, S, h), 1e-300)

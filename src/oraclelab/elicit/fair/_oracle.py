@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from oraclelab.elicit._oracles import AnswerModel, HiddenMetricOracle, Oracle
+from oraclelab.elicit.fair._features import stacked_metric
 from oraclelab.elicit.fair._metric import FairMetric
 from oraclelab.errors import ParameterError
 from oraclelab.runs._seeding import as_generator
@@ -45,6 +46,10 @@ class FairOracle(ABC):
         """The fair metric behind the answers when the oracle is a simulation, else None."""
         return None
 
+    def stacked(self) -> Oracle:
+        """An ``Oracle`` over whole stacks x = (r_0, .., r_{m-1}) of dimension m q (the active mode's questions)."""
+        raise ParameterError(f"{type(self).__name__} answers through views only; active fair elicitation needs stacked().")
+
 
 class HiddenFairOracle(FairOracle):
     """A simulated stakeholder with a hidden fair metric; prefers the larger phi (ties: the first).
@@ -71,3 +76,7 @@ class HiddenFairOracle(FairOracle):
     def view(self, base: np.ndarray, moved: np.ndarray) -> Oracle:
         """The views' quadratic metrics (``FairMetric.view``) behind one simulated oracle."""
         return HiddenMetricOracle(self.metric.view(base, moved), noise=self.noise, rng=self._rng)
+
+    def stacked(self) -> Oracle:
+        """The fair metrics as quadratic metrics of the stack (``stacked_metric``) behind one simulated oracle."""
+        return HiddenMetricOracle(stacked_metric(self.metric), noise=self.noise, rng=self._rng)

@@ -11,11 +11,14 @@ import typer
 
 from oraclelab.cli._options import config_from_options, with_config_options
 from oraclelab.cli._tables import print_table
+from oraclelab.elicit._judge import JudgeConfig
 from oraclelab.elicit.fair._study import FairStudyConfig
 
 #: The summary columns the command prints.
 SHOWN = ("groups", "classes", "q", "trials", "comparisons_per_run", "a_err_mean", "a_err_median", "B_err_median",
          "B_err_p90", "B_err_max", "lambda_err_mean", "lambda_err_median", "unreliable", "seconds")
+#: Active mode's extra columns: coverage of the 90% intervals and the estimated flip rate.
+SHOWN_ACTIVE = ("lambda_coverage", "B_coverage", "flip_rate_median")
 
 
 def fair_study(
@@ -32,7 +35,9 @@ def fair_study(
     from oraclelab.errors import RunError
     from oraclelab.runs import RunFolder, progress_bar
 
-    config = config_from_options(FairStudyConfig, options, groups=tuple(groups), classes=tuple(classes))
+    judge = config_from_options(JudgeConfig, options)
+    config = config_from_options(FairStudyConfig, options, groups=tuple(groups), classes=tuple(classes), noise=judge.model(),
+                                 elicitor_noise=judge.noise_model)
     folder = RunFolder(out or Path("runs") / f"elicit-fair-study-{datetime.now():%Y%m%d-%H%M%S}", resume=resume)
     settings = {"command": "elicit fair-study", **config.as_dict()}
     if resume and (folder.path / "config.yaml").exists() and folder.read_yaml("config.yaml") != settings:
@@ -47,10 +52,11 @@ def fair_study(
     title = f"FPME ({config.mode}, tol {config.tol:g}, {config.instances} instances, seed {config.seed})"
     plot_fair_medians(rows, folder.file("medians_vs_q.png"), title=title)
     folder.write_summary({"command": "elicit fair-study", "config": config.as_dict(), "seconds": seconds, "rows": rows})
-    print_table(f"{title}: {seconds:.1f} s", [{key: row[key] for key in SHOWN} for row in rows], min_width=200)
+    shown = SHOWN + (SHOWN_ACTIVE if config.mode == "active" else ())
+    print_table(f"{title}: {seconds:.1f} s", [{key: row[key] for key in shown} for row in rows], min_width=200)
     typer.echo(f"Run folder: {folder.path}")
 
 
 def register(app: typer.Typer) -> None:
     """Add ``fair-study`` to ``app`` (the ``elicit`` group)."""
-    app.command("fair-study")(with_config_options(fair_study, FairStudyConfig))
+    app.command("fair-study")(with_config_options(with_config_options(fair_study, FairStudyConfig), JudgeConfig))

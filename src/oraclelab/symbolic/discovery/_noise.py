@@ -63,7 +63,7 @@ def estimate_noise(X: np.ndarray, y: np.ndarray, *, neighbours: int = NEIGHBOURS
     distances, index = cKDTree(Z).query(Z, k=neighbours + 1)
     delta = np.mean(distances[:, 1:] ** 2, axis=0)
     gamma = 0.5 * np.mean((y[index[:, 1:]] - y[:, None]) ** 2, axis=0)
-    slope, intercept = np.polyfit(delta, gamma, 1)
+    _, intercept = np.polyfit(delta, gamma, 1)
     variance = max(float(intercept), 0.0)
     spread = float(np.std(y))
     std = float(np.sqrt(variance))

@@ -2,7 +2,8 @@
 
 A latent is read out as the critic library's closest member when that fits about as well
 as symbolic regression's formula (the critic trained it toward the library), else as the
-SR formula. The outer function is the sum for a sum-output model; otherwise it is searched
+SR formula; the member is fitted first, and when it fits within the tolerance of R^2 = 1
+no search could beat it, so none runs. The outer function is the sum for a sum-output model; otherwise it is searched
 on the latent *formulas'* values (not the network's latents), so that substituting the
 latent formulas into it is consistent. The composition is refitted end to end (all
 constants at once, on the target), pruned of the constants the refit drives to zero,
@@ -128,24 +129,42 @@ def _latents(model: LatentModel, X: np.ndarray) -> np.ndarray:
         return model.latents(torch.as_tensor(np.asarray(X, dtype=np.float32))).double().numpy()
 
 
-def _read_out_latent(sr_result: Any, library: FunctionLibrary | None, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
-                     y_val: np.ndarray, config: DiscoveryConfig, seed: int) -> tuple[Any, str]:
-    """The latent's library member when it fits within ``sr_library_tolerance`` of the SR formula, else the SR formula."""
-    from oraclelab.symbolic.regression import evaluate_expression, fit_library, scores
+def _member(fit: Any, symbols: tuple, X_val: np.ndarray, y_val: np.ndarray) -> Any:
+    """A library member's fit as the latent's read-out, scored like an SR result."""
+    from oraclelab.symbolic.regression import SRResult, evaluate_expression, scores
 
-    if library is None:
-        return sr_result, "sr"
-    # R^2 differences below the latent's assumed noise share (noise / std)**2 are no evidence
-    # for the template with more coefficients
-    tolerance = max(config.sr_latent_r2_tolerance, config.sr_latent_noise**2)
-    fit = fit_library(library.templates, X, y, seed=seed, inputs=sr_result.symbols, tolerance=tolerance)
-    if not fit.r2 >= sr_result.r2_train - config.sr_library_tolerance:
-        return sr_result, "sr"
-    r2_val, mse_val = scores(y_val, evaluate_expression(fit.expression, sr_result.symbols, X_val))
-    return dataclasses.replace(sr_result, expression=fit.expression, length=0, backend="library",
-                               complexity=sum(1 for _ in sympy.preorder_traversal(fit.expression)),
-                               r2_train=fit.r2, mse_train=fit.mse, r2_validation=r2_val, mse_validation=mse_val,
-                               pareto_front=()), "library"
+    r2_val, mse_val = scores(y_val, evaluate_expression(fit.expression, symbols, X_val))
+    return SRResult(fit.expression, symbols, complexity=sum(1 for _ in sympy.preorder_traversal(fit.expression)),
+                    length=0, r2_train=fit.r2, mse_train=fit.mse, r2_validation=r2_val, mse_validation=mse_val,
+                    seconds=0.0, backend="library")
+
+
+def _read_out_latent(k: int, library: FunctionLibrary | None, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
+                     y_val: np.ndarray, config: DiscoveryConfig, streams: RunStreams, search: dict[str, Any]
+                     ) -> tuple[Any, str]:
+    """Latent ``k``'s library member when it fits within ``sr_library_tolerance`` of the SR formula, else the SR formula.
+
+    The member is fitted first: when its R^2 is already within the tolerance of 1, no SR
+    formula (train R^2 <= 1) can beat it by more, and the search is skipped.
+    """
+    from oraclelab.symbolic.regression import fit_library, symbolic_regression
+
+    symbols = tuple(sympy.Symbol(name, real=True) for name in search["input_names"])
+    fit = None
+    if library is not None:
+        # R^2 differences below the latent's assumed noise share (noise / std)**2 are no evidence
+        # for the template with more coefficients
+        tolerance = max(config.sr_latent_r2_tolerance, config.sr_latent_noise**2)
+        fit = fit_library(library.templates, X, y, seed=streams.integer("latent library fit", k), inputs=symbols,
+                          tolerance=tolerance)
+        if fit.r2 >= 1.0 - config.sr_library_tolerance:
+            return _member(fit, symbols, X_val, y_val), "library"
+    searched = symbolic_regression(X, y, X_val=X_val, y_val=y_val, random_state=streams.integer("latent sr", k),
+                                   noise=config.sr_latent_noise * max(float(y.std()), 1e-12), **search)
+    knee = simplest_within(searched, X, y, X_val, y_val, config.sr_latent_r2_tolerance)
+    if fit is None or not fit.r2 >= knee.r2_train - config.sr_library_tolerance:
+        return knee, "sr"
+    return _member(fit, symbols, X_val, y_val), "library"
 
 
 def _sum_outer(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
@@ -182,14 +201,14 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     ``streams`` (default: the streams of ``config.seed``). ``progress`` advances
     :func:`distillation_steps` units in all.
     """
-    from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores, symbolic_regression
+    from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores
 
     streams = RunStreams(config.seed) if streams is None else streams
     X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
     F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
-    settings = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names,
-                    n_threads=config.threads)
+    search = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names,
+                  n_threads=config.threads)
     if config.sr_latent_functions is not None:
         functions = config.sr_latent_functions
     else:
@@ -199,12 +218,8 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     for k in range(learned_train.shape[1]):
         progress.describe(f"distillation: latent {k + 1}/{learned_train.shape[1]}")
         y, y_val = learned_train[:, k], learned_val[:, k]
-        searched = symbolic_regression(X_train, y, X_val=X_val, y_val=y_val, random_state=streams.integer("latent sr", k),
-                                       functions=functions, division=division,
-                                       noise=config.sr_latent_noise * max(float(y.std()), 1e-12), **settings)
-        knee = simplest_within(searched, X_train, y, X_val, y_val, config.sr_latent_r2_tolerance)
-        result, readout = _read_out_latent(knee, library, X_train, y, X_val, y_val, config,
-                                            seed=streams.integer("latent library fit", k))
+        result, readout = _read_out_latent(k, library, X_train, y, X_val, y_val, config, streams,
+                                           {**search, "functions": functions, "division": division})
         latent_results.append(result)
         readouts.append(readout)
         progress.advance()

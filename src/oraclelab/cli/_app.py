@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import typer
 
-from oraclelab.cli import ask, critics, discovery, fair, serve
+from oraclelab.cli import ask, critics, discovery, fair, fair_simulate, serve
 from oraclelab.cli.elicit import app as elicit_app
 from oraclelab.cli.sweep import app as sweep_app
 from oraclelab.errors import OracleLabError, RunExistsError
@@ -28,6 +28,7 @@ symbolic_app = typer.Typer(help="Symbolic critics and discovery: libraries, crit
 critics.register(symbolic_app)
 discovery.register(symbolic_app)
 fair.register(elicit_app)
+fair_simulate.register(elicit_app)
 ask.register(elicit_app)
 serve.register(elicit_app)
 app.add_typer(elicit_app, name="elicit")

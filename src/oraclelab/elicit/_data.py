@@ -30,6 +30,7 @@ __all__ = [
     "validation_from_bundled",
     "split_validation",
     "read_column",
+    "bundled_features",
     "BUNDLED_DATASETS",
 ]
 
@@ -297,24 +298,40 @@ def validation_from_bundled(
     """Fit StandardScaler + LogisticRegression(max_iter) on a seeded stratified training split of
     a bundled scikit-learn dataset (breast_cancer, wine, iris, digits); return the validation part.
     """
-    from sklearn import datasets
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     if name not in BUNDLED_DATASETS:
         raise ParameterError(f"The 'name' parameter of validation_from_bundled must be one of {BUNDLED_DATASETS}. Got {name!r} instead.")
-    check_probability(validation_fraction, "validation_fraction", "validation_from_bundled")
     max_iter = check_int_at_least(max_iter, "max_iter", "validation_from_bundled", 1)
-    bunch = getattr(datasets, f"load_{name}")()
+    bunch, held = _bundled_split(name, seed, validation_fraction)
     X, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
-    held = _stratified_mask(y, validation_fraction, stream_generator(seed, "bundled_split", name))
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter))
     model.fit(X[~held], y[~held])
     names = [str(t) for t in bunch.target_names]
     proba = model.predict_proba(X[held])
     labels = [names[int(v)] for v in y[held]]
     return validation_from_arrays(labels, proba, classes=[names[int(c)] for c in model.classes_], source=f"bundled:{name}")
+
+
+def _bundled_split(name: str, seed: int, validation_fraction: float) -> tuple[Any, np.ndarray]:
+    """A bundled data set and the seeded stratified mask (n,) of its validation rows."""
+    from sklearn import datasets
+
+    check_probability(validation_fraction, "validation_fraction", "validation_from_bundled")
+    bunch = getattr(datasets, f"load_{name}")()
+    return bunch, _stratified_mask(np.asarray(bunch.target), validation_fraction, stream_generator(seed, "bundled_split", name))
+
+
+def bundled_features(name: str, *, seed: int = 0, validation_fraction: float = 0.5) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """The features behind ``validation_from_bundled``'s rows: validation rows (n, p), all rows (N, p), feature names (p,)."""
+    if name not in BUNDLED_DATASETS:
+        raise ParameterError(f"The 'name' parameter of bundled_features must be one of {BUNDLED_DATASETS}. Got {name!r} instead.")
+    bunch, held = _bundled_split(name, seed, validation_fraction)
+    X = np.asarray(bunch.data, dtype=np.float64)
+    names = tuple(str(f) for f in getattr(bunch, "feature_names", [f"x{i}" for i in range(X.shape[1])]))
+    return X[held], X, names
 
 
 def _stratified_mask(y: np.ndarray, fraction: float, gen: np.random.Generator) -> np.ndarray:

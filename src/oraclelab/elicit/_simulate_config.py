@@ -24,7 +24,7 @@ from oraclelab.elicit._simulate import SimulationResult, simulate_on_data
 from oraclelab.errors import DataFileError
 from oraclelab.runs._seeding import stream_generator
 
-__all__ = ["SimulateConfig", "run_simulation", "trial_rows", "simulation_summary", "TRIAL_COLUMNS"]
+__all__ = ["SimulateConfig", "run_simulation", "trial_rows", "simulation_summary", "judged_data_values", "TRIAL_COLUMNS"]
 
 OWNER = "elicit simulate"
 SIMULATION_MODES = ("active",)
@@ -58,12 +58,17 @@ class SimulateConfig(DataOptions, JudgeConfig):
 
     def as_dict(self) -> dict:
         """Plain values for config.yaml."""
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values["proba"] = None if self.proba is None else list(self.proba)
-        values["classes"] = None if self.classes is None else list(self.classes)
-        values["noise"] = describe_noise(self.model())
-        values["elicitor_noise"] = describe_noise(self.elicitor_noise())
-        return values
+        return judged_data_values(self)
+
+
+def judged_data_values(config: DataOptions | JudgeConfig) -> dict:
+    """Plain values of a config on ``DataOptions`` and ``JudgeConfig``: its fields, lists for tuples, the noise models described."""
+    values = {name: getattr(config, name) for name in config.__dataclass_fields__}
+    values["proba"] = None if config.proba is None else list(config.proba)
+    values["classes"] = None if config.classes is None else list(config.classes)
+    values["noise"] = describe_noise(config.model())
+    values["elicitor_noise"] = describe_noise(config.elicitor_noise())
+    return values
 
 
 def hidden_metrics(config: SimulateConfig, space: RateSpace) -> QuadraticMetric:

@@ -17,7 +17,8 @@ import numpy as np
 from oraclelab._config import option
 from oraclelab._validation import check_int_at_least, check_positive
 from oraclelab.elicit._data_options import DataOptions
-from oraclelab.elicit._judge import JudgeConfig, describe_noise
+from oraclelab.elicit._judge import JudgeConfig
+from oraclelab.elicit._simulate_config import judged_data_values
 from oraclelab.elicit.fair._active import FAIR_TOL
 from oraclelab.elicit.fair._elicited import ElicitedFairMetric
 from oraclelab.elicit.fair._group_data import GroupedRateSpace, group_column, grouped_rate_space
@@ -58,12 +59,7 @@ class FairSimulateConfig(DataOptions, JudgeConfig):
 
     def as_dict(self) -> dict:
         """Plain values for config.yaml."""
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values["proba"] = None if self.proba is None else list(self.proba)
-        values["classes"] = None if self.classes is None else list(self.classes)
-        values["noise"] = describe_noise(self.model())
-        values["elicitor_noise"] = describe_noise(self.elicitor_noise())
-        return values
+        return judged_data_values(self)
 
 
 def run_fair_simulation(config: FairSimulateConfig) -> tuple[GroupedRateSpace, list[str], FairSimulation]:

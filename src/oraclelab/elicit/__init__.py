@@ -23,6 +23,7 @@ from oraclelab.elicit._elicited_metric import ElicitedMetric, Ranking, rank_pred
 from oraclelab.elicit._active import DEFAULT_TOL, ActiveElicitor, ActiveResult, Query, elicit_active
 from oraclelab.elicit._answers import AnswerModel, LogisticNoise, answer_model, parse_answer_model
 from oraclelab.elicit._estimators import ActiveMetricElicitor, LinearMetricElicitor, QuadraticMetricElicitor
+from oraclelab.elicit._feature_maps import FeatureMap, RateFeatures
 from oraclelab.elicit._features import features, n_parameters, pack_metric, pair_features, unpack_metric
 from oraclelab.elicit._judge import JudgeConfig
 from oraclelab.elicit._likelihood import AnswerLikelihood
@@ -71,7 +72,7 @@ __all__ = [
     "AnswerLikelihood", "answer_model", "parse_answer_model", "JudgeConfig",
     "NoiseStudyConfig", "NoiseStudyRow", "NoiseStudyTable", "run_noise_study", "information_limit", "plot_noise_study",
     "elicit_active", "ActiveElicitor", "ActiveResult", "Query", "DEFAULT_TOL",
-    "n_parameters", "features", "pair_features", "pack_metric", "unpack_metric",
+    "n_parameters", "features", "pair_features", "pack_metric", "unpack_metric", "FeatureMap", "RateFeatures",
     "lpme", "elicit_linear", "LPMEResult", "classic_halvings",
     "elicit_quadratic", "QMEResult", "solve_quadratic", "qme_from_true_gradients", "true_gradients",
     "check_gradients", "GradientCheck", "gradient_names",

@@ -88,7 +88,7 @@ class DiscoveryConfig(DictConfig):
     co_train: bool = option(True, help="Keep training the critic adversarially, or freeze it.",
                             flag="--co-train/--frozen-critic")
     eval_every: int = option(50, help="Steps between metrics rows and checkpoints.")
-    sr_seconds: float = option(120.0, help="Safety cap of each latent's symbolic regression, in seconds (reported "
+    sr_seconds: float = option(300.0, help="Safety cap of each latent's symbolic regression, in seconds (reported "
                                            "when hit).")
     sr_generations: int = option(40, help="Generations of each latent's symbolic regression (this, not the time, "
                                           "ends a search).")

@@ -61,9 +61,9 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
             expanded = [spec]
         specs += [name for name in expanded if name not in specs]
     for spec in specs:
-        if spec != DIRECT_SR and FunctionLibrary.load(spec).n_inputs != n_inputs:
-            raise ParameterError(f"The library {spec!r} of 'library' takes {FunctionLibrary.load(spec).n_inputs} "
-                                 f"input(s); the data have {n_inputs}.")
+        takes = n_inputs if spec == DIRECT_SR else FunctionLibrary.load(spec).n_inputs
+        if takes != n_inputs:
+            raise ParameterError(f"The library {spec!r} of 'library' takes {takes} input(s); the data have {n_inputs}.")
     return tuple(specs)
 
 

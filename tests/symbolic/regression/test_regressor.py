@@ -142,3 +142,12 @@ def test_pysr_backend_passes_our_settings_and_reads_the_front_in_our_symbols(mon
     assert [p.expression for p in result.pareto_front] == [2 * a, 2 * a + sympy.sin(b)]
     with pytest.raises(ParameterError, match="pysr backend lacks: aq"):
         symbolic_regression(X, y, backend="pysr", functions=("aq",))
+
+
+def test_a_search_says_whether_its_time_cap_or_its_generation_cap_ended_it():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = X[:, 0] * np.sin(X[:, 1]) + X[:, 1] ** 3
+    settings = dict(population_size=200, random_state=0, n_threads=1)
+    assert not symbolic_regression(X, y, seconds=300, generations=2, **settings).time_capped
+    assert symbolic_regression(X, y, seconds=1, generations=10**6, **settings).time_capped

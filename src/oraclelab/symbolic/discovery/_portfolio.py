@@ -244,7 +244,8 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     The noise level is ``config.noise`` or the Gamma test's estimate on the training rows.
     The searches assume it only with one input, where the Gamma test is accurate (with more
     inputs it overestimates on 1,000 rows, so they assume noise-free data); the selection
-    rule always uses it, capped at the best validation MSE. Nothing is written.
+    rule always uses it, capped at the best validation MSE. Nothing is written. A candidate's
+    CPU seconds are its process's time, so give Dask workers one thread each.
     """
     from oraclelab.runs import make_executor
     from oraclelab.symbolic.regression import are_equivalent, scores

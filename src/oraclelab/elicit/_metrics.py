@@ -13,6 +13,7 @@ import numpy as np
 
 from oraclelab._validation import as_float_array, check_int_at_least
 from oraclelab.elicit._geometry import Sphere
+from oraclelab.elicit._trials import TrialBatch
 from oraclelab.errors import ParameterError
 from oraclelab.runs._seeding import as_generator
 
@@ -28,7 +29,7 @@ SMALL_RADIUS = 5e-3
 
 
 @dataclass(frozen=True)
-class QuadraticMetric:
+class QuadraticMetric(TrialBatch):
     """A batch of T quadratic metrics score(r) = <a, r> + 1/2 r'Br + c.
 
     Parameters
@@ -38,6 +39,8 @@ class QuadraticMetric:
     c : ndarray of shape (T,) or float, a constant that never changes a comparison
     require_positive_definite : check that every B is positive definite (QME assumes it)
     """
+
+    BATCHED = "a"
 
     a: np.ndarray
     B: np.ndarray | None = None
@@ -82,14 +85,6 @@ class QuadraticMetric:
         object.__setattr__(self, "a", a)
         object.__setattr__(self, "B", B)
         object.__setattr__(self, "c", c)
-
-    @property
-    def n_trials(self) -> int:
-        return int(self.a.shape[0])
-
-    @property
-    def dim(self) -> int:
-        return int(self.a.shape[1])
 
     def score(self, rates: np.ndarray) -> np.ndarray:
         """Scores of rates of shape (T, ..., q) -> (T, ...)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from oraclelab.elicit._likelihood import AnswerLikelihood
+from oraclelab.elicit._trials import TrialBatch
 
 __all__ = ["DirectionPosterior", "site_update", "rescale_sites"]
 
@@ -54,7 +55,7 @@ def rescale_sites(tau: np.ndarray, nu: np.ndarray, factor: np.ndarray) -> tuple[
     return tau * factor[:, None] ** 2, nu * factor[:, None]
 
 
-class DirectionPosterior:
+class DirectionPosterior(TrialBatch):
     """Gaussian belief over T trials' parameter vectors w of length d.
 
     A trial starts *free*: w ~ N(0, free_scale^2 I), whose direction is uniform on the
@@ -69,6 +70,8 @@ class DirectionPosterior:
     tangent_scale : prior standard deviation of each coordinate of u after the switch
     switch : angular rms, relative to free_scale, below which a trial switches
     """
+
+    BATCHED = "mean"
 
     def __init__(self, n_trials: int, dim: int, *, free_scale: float | None = None, tangent_scale: float = 1.0,
                  switch: float = 0.2) -> None:
@@ -94,14 +97,6 @@ class DirectionPosterior:
     def assign(self, rows, part: "DirectionPosterior") -> None:
         """Write a subset's state back into ``rows``."""
         self.centre[rows], self.mean[rows], self.cov[rows] = part.centre, part.mean, part.cov
-
-    @property
-    def n_trials(self) -> int:
-        return int(self.mean.shape[0])
-
-    @property
-    def dim(self) -> int:
-        return int(self.mean.shape[1])
 
     def take(self, trials: np.ndarray) -> None:
         """Keep only the given trials (in place)."""

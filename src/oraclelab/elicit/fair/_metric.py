@@ -14,6 +14,7 @@ import numpy as np
 
 from oraclelab._validation import as_float_array
 from oraclelab.elicit._metrics import QuadraticMetric
+from oraclelab.elicit._trials import TrialBatch
 from oraclelab.elicit.fair._groups import cut_matrix, group_pairs
 from oraclelab.errors import ParameterError
 
@@ -28,7 +29,7 @@ def moved_shares(moved: np.ndarray, shares: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class FairMetric:
+class FairMetric(TrialBatch):
     """A batch of T fair metrics over m groups and q rates.
 
     Parameters
@@ -39,6 +40,8 @@ class FairMetric:
     lam : ndarray of shape (T,), the trade-off in [0, 1] (0: performance only)
     shares : ndarray of shape (T, m, q), T_g: P(G = g | Y = c) per rate, summing to 1 over g
     """
+
+    BATCHED = "a"
 
     a: np.ndarray
     B: np.ndarray
@@ -69,15 +72,6 @@ class FairMetric:
             raise ParameterError(f"The 'B' parameter of {_OWNER} must hold symmetric matrices.")
         for name, value in (("a", a), ("B", B), ("lam", lam), ("shares", shares)):
             object.__setattr__(self, name, value)
-
-    @property
-    def n_trials(self) -> int:
-        return int(self.a.shape[0])
-
-    @property
-    def dim(self) -> int:
-        """The number of rates q."""
-        return int(self.a.shape[1])
 
     @property
     def groups(self) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import re
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,14 +17,13 @@ import typer
 
 from oraclelab.cli._options import config_from_options, option_flag
 from oraclelab.elicit.person import PersonSettings
+from oraclelab.elicit.person._study import safe_name
 from oraclelab.errors import RunError, RunExistsError
 
 __all__ = ["file_safe", "metric_path", "open_study", "study_lock", "write_summary", "save_results"]
 
 
-def file_safe(name: str) -> str:
-    """A participant's name in file names: characters other than letters, digits, '.', '_' and '-' become '_'."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+file_safe = safe_name
 
 
 def metric_path(folder: Path, name: str) -> Path:
@@ -40,7 +38,7 @@ def _holds_study(folder: Path) -> bool:
     path = folder / STORE_NAME
     if not path.is_file():
         return False
-    with SessionStore(path) as store:
+    with SessionStore(path, read_only=True) as store:
         return store.meta("study") is not None
 
 
@@ -113,6 +111,9 @@ def _lock(path: Path, mode: int, message: str, stack: ExitStack) -> None:
 def study_lock(out: Path, name: str | None = None) -> Iterator[None]:
     """One process per session: ``elicit serve`` (no ``name``) holds the whole study in ``out``;
     ``elicit ask`` holds its participant ``name`` and shares the study with other terminals, never with a server."""
+    if out.exists() and not out.is_dir():
+        raise RunError(f"{out} exists and is not a folder; --out is the study's folder.")
+    out.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         if name is None:
             _lock(out / ".study.lock", fcntl.LOCK_EX, f"The study in {out} is in use by another process; stop it first.", stack)

@@ -80,13 +80,13 @@ def _finish(study: Any, session: Any, out: Path, console: Console) -> None:
     """Show and save the elicited metric, its consistency and ranking; write the study's summary.json."""
     from oraclelab.cli._person_view import consistency_line, metric_table, ranking_table
     result = session.result()
+    saved = result.metric.save(metric_path(out, result.name))  # first: the metric is the person's work
     study_summary = study.summary()
     person = next(p for p in study_summary["participants"] if p["name"] == result.name)
     console.print(metric_table(result))
     console.print(consistency_line(result))
     if person["ranking"]:
         console.print(ranking_table(person["ranking"]))
-    saved = result.metric.save(metric_path(out, result.name))
     summary = write_summary(study_summary, out)
     console.print(f"Metric saved to {saved}; study summary in {summary}.", markup=False, highlight=False)
 
@@ -103,8 +103,8 @@ def ask(
     with study:
         if not sys.stdin.isatty():
             raise RunError(f"'elicit ask' reads keys from a terminal; run it in one (continue with: {_resume_command(out, name)}).")
-        participant = study.participant(name)
-        with study_lock(out, participant.name):
+        with study_lock(out, name.strip()):  # before anything is written: a served study takes no terminal
+            participant = study.participant(name)
             session = study.session(participant)
             console = Console(highlight=False)
             if _ask_until_done(session, console):

@@ -85,7 +85,7 @@ def serve(
     web, uvicorn = _web()
     sock = bind(host, port)
     try:
-        with open_study(context, out, resume, options) as study, study_lock(out):
+        with study_lock(out), open_study(context, out, resume, options) as study:
             for name in _names(participants):
                 study.participant(name)
             token = web.organiser_token(study)

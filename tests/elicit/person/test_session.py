@@ -143,3 +143,12 @@ def test_progress_counts_down_to_the_budget(make_study):
     assert seen[0] == (0, 10) and seen[-1] == (9, 1)
     assert all(answered + left == 10 for answered, left in seen)
     assert session.progress().finished and session.progress().left_estimate == 0
+
+
+@pytest.mark.parametrize("question_id", ["q²", "q٣", "q-1", "q0", "1", "q1.0", "q" + "9" * 30])
+def test_odd_question_ids_are_not_asked(make_study, question_id):
+    study = make_study(budget=3, repeat_every=0)
+    session = study.session(study.add_participant("ann"))
+    with pytest.raises(AnswerRejected) as rejected:
+        session.answer(question_id, "left")
+    assert rejected.value.reason == "not_asked"

@@ -83,3 +83,39 @@ def test_settings_are_checked():
     with pytest.raises(ParameterError, match="exactly one data source"):
         PersonSettings()
     assert PersonSettings(dataset="wine", noise_model="flip:0.1").elicitor_noise().describe()["p"] == 0.1
+
+
+def test_names_that_would_share_a_file_are_refused(make_study):
+    study = make_study(budget=3)
+    study.add_participant("ann b")
+    with pytest.raises(ParameterError, match="would share its files"):
+        study.add_participant("ann/b")
+    assert study.participant("ann b").name == "ann b"  # the same person again is not a clash
+
+
+def test_opposite_people_leave_no_pooled_direction_but_a_summary(make_study):
+    from oraclelab.elicit import ElicitedMetric
+    from oraclelab.elicit.person import PersonResult, study_summary
+
+    study = make_study(budget=6, repeat_every=0)
+    classes = study.record.classes
+    people = [PersonResult(name, ElicitedMetric(np.array(a), np.zeros((2, 2)), classes), 6, 0, 0, "budget", 0.0)
+              for name, a in (("ann", [0.6, -0.8]), ("bob", [-0.6, 0.8]))]
+    summary = study_summary(study.record, people)
+    assert summary["pooled"]["a"] is None and "cancel" in summary["pooled"]["why"]
+    assert summary["agreement"]["kendall_tau"][0][1] == pytest.approx(-1.0)
+    assert [p["name"] for p in summary["participants"]] == ["ann", "bob"]
+
+
+def test_a_foreign_database_in_the_folder_is_refused_and_left_alone(tmp_path):
+    import sqlite3
+
+    (tmp_path / "s").mkdir()
+    foreign = sqlite3.connect(tmp_path / "s" / "study.sqlite")
+    foreign.execute("CREATE TABLE notes (text TEXT)")
+    foreign.close()
+    with pytest.raises(DataFileError, match="not a session store"):
+        PersonStudy(tmp_path / "s")
+    check = sqlite3.connect(tmp_path / "s" / "study.sqlite")
+    assert [row[0] for row in check.execute("SELECT name FROM sqlite_master")] == ["notes"]
+    check.close()

@@ -18,6 +18,7 @@ is committed before the session moves on.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -273,7 +274,8 @@ class SessionState:
         """The current pair if ``question_id`` names it; else ``AnswerRejected`` saying why."""
         pair = self.next_pair()
         text = str(question_id)
-        number = int(text[1:]) if text.startswith("q") and text[1:].isdigit() else None
+        match = re.fullmatch(r"q([0-9]{1,9})", text)
+        number = int(match[1]) if match else None
         if number is not None and 1 <= number < self.number:
             raise AnswerRejected("already_answered", f"Question {text} is already answered; it is recorded once.")
         if pair is None:

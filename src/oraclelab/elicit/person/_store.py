@@ -99,6 +99,8 @@ class SessionStore(Closeable):
                 self._db.execute("PRAGMA foreign_keys=ON")
                 self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as error:
+            if hasattr(self, "_db"):
+                self._db.close()
             raise DataFileError(f"{self.path}: not a session store ({error}).") from None
         version = self.meta("store_version")
         if version is None and not read_only:

@@ -8,6 +8,7 @@ server (``elicit serve``) both work through it.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +22,17 @@ from oraclelab.elicit.person._agreement import agreement, pooled_metric
 from oraclelab.elicit.person._session import PersonResult, PersonSession, StudyRecord
 from oraclelab.elicit.person._settings import PersonSettings
 from oraclelab.elicit.person._store import Participant, SessionStore
-from oraclelab.errors import DataFileError, RunError
+from oraclelab.errors import DataFileError, ParameterError, RunError
 
-__all__ = ["PersonStudy", "STORE_NAME", "candidate_rules", "rank_candidates", "study_summary"]
+__all__ = ["PersonStudy", "STORE_NAME", "safe_name", "candidate_rules", "rank_candidates", "study_summary"]
 
 #: The store's file name inside a study folder.
 STORE_NAME = "study.sqlite"
+
+
+def safe_name(name: str) -> str:
+    """A participant's name in file names: characters other than letters, digits, '.', '_' and '-' become '_'."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 def candidate_rules(n_classes: int, classes: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -58,8 +64,11 @@ def study_summary(record: StudyRecord, results: list[PersonResult]) -> dict:
         summary["agreement"] = agreement([r.name for r in answered], [r.metric for r in answered], record.sphere,
                                          seed=record.settings.seed).as_dict()
     if answered:
-        pooled = pooled_metric([r.metric for r in answered], settings=record.settings.as_dict())
-        summary["pooled"] = {"a": pooled.a.tolist(), "B": pooled.B.tolist(), "from": [r.name for r in answered]}
+        try:
+            pooled = pooled_metric([r.metric for r in answered], settings=record.settings.as_dict())
+            summary["pooled"] = {"a": pooled.a.tolist(), "B": pooled.B.tolist(), "from": [r.name for r in answered]}
+        except ParameterError as cancelled:  # opposite metrics: no pooled direction, and the summary says why
+            summary["pooled"] = {"a": None, "B": None, "from": [r.name for r in answered], "why": str(cancelled)}
     return summary
 
 
@@ -78,13 +87,18 @@ def _open(folder: Path, settings: PersonSettings | None) -> _Opened:
         space = settings.rate_space(settings.seed)  # bad data fails here, before any file is written
         record = StudyRecord.from_space(settings, space)
         store = SessionStore(path)
-        store.set_meta("study", record.as_dict())
+        try:
+            store.set_meta("study", record.as_dict())
+        except BaseException:
+            store.close()
+            raise
         return _Opened(store, record, space)
+    with SessionStore(path, read_only=True) as existing:  # a foreign file is refused before anything is written
+        if existing.meta("study") is None:
+            raise RunError(f"{path} holds no study; remove it or choose another folder.")
     store = SessionStore(path)
     try:
         stored = store.meta("study")
-        if stored is None:
-            raise RunError(f"{path} holds no study; remove it or choose another folder.")
         record = StudyRecord.from_dict(stored)
         if settings is not None and settings.as_dict() != record.settings.as_dict():
             raise RunError(f"{path} holds a study with other settings; open it without data options, "
@@ -118,7 +132,11 @@ class PersonStudy(Closeable):
         self.store.close()
 
     def add_participant(self, name: str) -> Participant:
-        """A new participant with their own link token."""
+        """A new participant with their own link token; refused when the name's file name is another participant's."""
+        key = safe_name(str(name).strip())
+        clash = next((p.name for p in self.store.participants() if safe_name(p.name) == key and p.name != str(name).strip()), None)
+        if clash is not None:
+            raise ParameterError(f"The name {name!r} would share its files (metric_{key}.json) with participant {clash!r}; choose another.")
         return self.store.add_participant(name)
 
     def participants(self) -> list[Participant]:

@@ -142,6 +142,8 @@ def test_a_finished_session_refuses_answers_and_gives_its_result(server):
     assert all(0.5 < row["accuracy"] <= 1.0 for row in result["ranking"])
     status, document = call("GET", f"{session}/metric")
     assert status == 200 and document["classes"] == ["malignant", "benign"] and document["a"] == result["a"]
+    assert document["provenance"]["log_path"] == "study.sqlite"  # no path of the server's disk reaches the participant
+    assert "/" not in str(document["provenance"]["settings"].get("data") or "")
 
 
 def test_undo_asks_the_question_again_and_is_logged(server):

@@ -9,6 +9,7 @@ the study's SQLite store before its response is sent.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
@@ -28,6 +29,7 @@ from oraclelab.elicit.person.web._models import (
     SummaryOut,
     finite_or_none,
 )
+from oraclelab.errors import ParameterError
 
 __all__ = ["router", "study_of", "is_organiser"]
 
@@ -124,7 +126,12 @@ def metric_document(token: str, request: Request) -> dict[str, Any]:
     """A finished session's metric as the versioned ElicitedMetric JSON (``oraclelab elicit rank --metric`` reads it)."""
     session = _session(request, token)
     _finished(session)
-    return session.result().metric.to_dict()
+    document = session.result().metric.to_dict()
+    provenance = document["provenance"]  # the server's file paths are not the participant's business
+    provenance["log_path"] = None if provenance["log_path"] is None else Path(provenance["log_path"]).name
+    if provenance["settings"].get("data"):
+        provenance["settings"]["data"] = Path(provenance["settings"]["data"]).name
+    return document
 
 
 @router.post("/organiser/{otoken}/participants", status_code=status.HTTP_201_CREATED, response_model=ParticipantLink,
@@ -133,9 +140,10 @@ def add_participant(otoken: str, body: ParticipantIn, request: Request) -> Parti
     """Add a participant; returns their private link."""
     _check_organiser(request, otoken)
     study = study_of(request)
-    if study.store.participant_by_name(body.name) is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"A participant named {body.name!r} is already in this study.")
-    participant = study.add_participant(body.name)
+    try:
+        participant = study.add_participant(body.name)
+    except ParameterError as taken:  # the store decides, so two simultaneous adds cannot both pass a check
+        raise HTTPException(status.HTTP_409_CONFLICT, str(taken)) from None
     return ParticipantLink(name=participant.name, link=_link(request, participant.token))
 
 

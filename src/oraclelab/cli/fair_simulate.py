@@ -34,7 +34,8 @@ def fair_simulate(
     metric = elicited_fair_metric(space, simulation, config)
     metric.save(folder.file("metric.json"))
     data = config.load(config.seed)
-    report = metric.report(data.labels, np.argmax(data.proba, axis=1), sensitive_features=values)
+    names = np.asarray(data.classes)  # labels by class name: numeric names need not be in index order
+    report = metric.report(names[data.labels], names[np.argmax(data.proba, axis=1)], sensitive_features=values)
     folder.write_json("report.json", report)
     typer.echo(
         f"{summary['source']}: k = {summary['classes']}, groups {', '.join(summary['groups'])}, {summary['trials']} hidden "

@@ -58,3 +58,13 @@ def test_bundled_group_column_is_a_feature_at_its_median():
     assert len(values) == data.n_rows and set(values) == {"mean radius <= 13.37", "mean radius > 13.37"}
     with pytest.raises(ParameterError, match="no feature 'radius'"):
         group_column(options, "radius", data, 0)
+
+
+def test_group_values_are_stripped_so_padding_makes_no_new_group():
+    import numpy as np
+
+    from oraclelab.elicit.fair._group_data import _codes
+
+    labels = np.array([0, 1, 0, 1, 0, 1])
+    names, codes = _codes([" a", "a", "a ", "b", " b", "b"], "g", "test", ("x", "y"), labels)
+    assert names == ("a", "b") and codes.tolist() == [0, 0, 0, 1, 1, 1]

@@ -75,8 +75,11 @@ def group_shares(labels: np.ndarray, codes: np.ndarray, groups: int, classes: in
 
 def _codes(values: list[str], column: str, source: str, classes: tuple[str, ...], labels: np.ndarray
            ) -> tuple[tuple[str, ...], np.ndarray]:
-    """Sorted group names and each row's code; a missing value, a single group or a group lacking a class is refused."""
-    missing = [i for i, v in enumerate(values) if v.strip() in MISSING]
+    """Sorted group names and each row's code; a missing value, a single group or a group lacking a class is refused.
+
+    Values are stripped first, so " a" and "a" are one group."""
+    values = [v.strip() for v in values]
+    missing = [i for i, v in enumerate(values) if v in MISSING]
     if missing:
         raise ParameterError(f"{source}: group column '{column}' is missing on row {missing[0]} ({len(missing)} rows); "
                              f"every row needs a group.")

@@ -26,6 +26,10 @@ from oraclelab.errors import ParameterError, RunError
 __all__ = ["register", "bind", "base_url"]
 
 
+#: Exit code of a server stopped by Ctrl-C (128 + SIGINT), as the shell reports an interrupted command.
+INTERRUPTED = 130
+
+
 def _check_port(port: int) -> None:
     if not 1 <= port <= 65535:
         raise ParameterError(f"The --port of elicit serve must be in 1..65535. Got {port}.")
@@ -97,11 +101,14 @@ def serve(
             typer.echo(f"API documentation: {root}/docs. Every answer is saved as it is given; Ctrl-C stops.")
             try:
                 uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
+            except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on; handled below either way
+                pass
             finally:
                 save_results(study, out)
                 typer.echo(f"Stopped. Study summary in {out / 'summary.json'}; continue with --resume.")
     finally:
         sock.close()
+    raise typer.Exit(INTERRUPTED)  # serving ends only on a signal: the shell's code for Ctrl-C, however it arrived
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,6 @@ Active runs are timed with 1 and 2 BLAS threads (threadpoolctl). The information
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path

@@ -17,12 +17,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _threads import limit_blas_threads  # noqa: E402
 CONFIGURATIONS = ((2, 2), (3, 2), (2, 3))
 #: Means over 40 trials of the published code (seed 7): (a_err, lambda_err) per (m, k).
 PUBLISHED_MEANS = {(2, 2): (6.8e-4, 3.2e-3), (3, 2): (7.7e-4, 8.8e-4), (2, 3): (1.4e-3, 1.5e-2)}
@@ -39,8 +40,7 @@ def parse() -> argparse.Namespace:
 
 def main() -> None:
     args = parse()
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(args.threads)
+    limit_blas_threads(args.threads)
     sys.path.insert(0, str(ROOT))
     import numpy as np
 

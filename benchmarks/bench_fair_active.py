@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _threads import limit_blas_threads  # noqa: E402
 CONFIGURATIONS = ((2, 2), (3, 2), (2, 3))
 
 
@@ -33,8 +34,7 @@ def parse() -> argparse.Namespace:
 
 def main() -> None:
     args = parse()
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(args.threads)
+    limit_blas_threads(args.threads)
     sys.path.insert(0, str(ROOT / "src"))
     import numpy as np
 

@@ -24,7 +24,7 @@ from oraclelab.elicit._qme import solve_quadratic, true_gradients as qme_true_gr
 from oraclelab.elicit.fair._groups import parameterisation_label, parameterisations
 from oraclelab.elicit.fair._metric import FairMetric, moved_shares
 from oraclelab.elicit.fair._oracle import FairOracle
-from oraclelab.elicit.fair._recovery import recover
+from oraclelab.elicit.fair._recovery import Recovery, recover
 from oraclelab.errors import ParameterError
 
 __all__ = ["FAIR_MODES", "FairResult", "elicit_fair", "check_fair_gradients"]
@@ -34,33 +34,25 @@ FAIR_MODES = {"classic": "mean", "robust": "lstsq"}
 
 
 @dataclass(frozen=True)
-class FairResult:
-    """Outcome of a batch of FPME runs.
+class FairResult(Recovery):
+    """Outcome of a batch of FPME runs: the recovered (B, lam) with its reliability, and how it was reached.
 
     Attributes
     ----------
+    B, lam, scales, reliable, unreliable_reason : as in :class:`Recovery` (B's group pairs in
+        lexicographic order; a reason may also name a failed QME)
     a : ndarray of shape (T, q), elicited performance weights (stage 1)
-    B : ndarray of shape (T, v, q, q), elicited pair matrices, lexicographic pairs
-    lam : ndarray of shape (T,), elicited trade-off
     comparisons : ndarray of shape (T,), oracle comparisons per trial
-    qme_a : ndarray of shape (T, v, q); qme_B : ndarray of shape (T, v, q, q), each
-        parameterisation's QME estimate (normalised: ||a||^2 + ||B||_F^2 = 1)
-    gradients : ndarray of shape (T, v, q + 2, q), the QME gradients (``gradient_names`` order)
-    scales : ndarray of shape (T, v), each parameterisation's scale estimate
-    reliable : ndarray of shape (T,) of bool
-    unreliable_reason : ndarray of shape (T,) of str ('' where reliable)
+    qme_a : ndarray of shape (T, P, q); qme_B : ndarray of shape (T, P, q, q), each of the P
+        parameterisations' QME estimate (normalised: ||a||^2 + ||B||_F^2 = 1)
+    gradients : ndarray of shape (T, P, q + 2, q), the QME gradients (``gradient_names`` order)
     """
 
     a: np.ndarray
-    B: np.ndarray
-    lam: np.ndarray
     comparisons: np.ndarray
     qme_a: np.ndarray
     qme_B: np.ndarray
     gradients: np.ndarray
-    scales: np.ndarray
-    reliable: np.ndarray
-    unreliable_reason: np.ndarray
 
 
 def _stage_two(oracle: FairOracle, sphere: Sphere, moved: np.ndarray, *, tol: float, well_formed: bool,

@@ -36,24 +36,6 @@ def per_thousand(rates: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ShownClassifier:
-    """One side of a question: its name ("A" left, "B" right), rates and counts per 1,000.
-
-    Attributes
-    ----------
-    name : "A" or "B"
-    rates : ndarray of shape (q,), the realised classifier's validation rates
-    heldout_rates : ndarray of shape (q,), its rates on the held-out rows
-    counts : ndarray of shape (k, k), per 1,000 of each true class (rows: true, columns: predicted)
-    """
-
-    name: str
-    rates: np.ndarray
-    heldout_rates: np.ndarray
-    counts: np.ndarray
-
-
-@dataclass(frozen=True)
 class Question:
     """The question a participant is on.
 
@@ -98,3 +80,21 @@ class Question:
             "right": {"name": self.right.name, "counts": self.right.counts.tolist()},
             "sentences": self.sentences(),
         }
+
+
+@dataclass(frozen=True)
+class ShownClassifier:
+    """One side of a question: its name ("A" left, "B" right), rates and counts per 1,000.
+
+    Attributes
+    ----------
+    name : "A" or "B"
+    rates : ndarray of shape (q,), the realised classifier's validation rates
+    heldout_rates : ndarray of shape (q,), its rates on the held-out rows
+    counts : ndarray of shape (k, k), per 1,000 of each true class (rows: true, columns: predicted)
+    """
+
+    name: str
+    rates: np.ndarray
+    heldout_rates: np.ndarray
+    counts: np.ndarray

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from oraclelab._closeable import Closeable
 from oraclelab.errors import DataFileError, ParameterError
@@ -50,9 +50,8 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 """
 
 
-@dataclass(frozen=True)
-class Participant:
-    """One person of a study: a number (their streams' key), a name and the secret token of their link."""
+class Participant(NamedTuple):
+    """A row of the participants table: a person's number (their streams' key), name and the secret token of their link."""
 
     id: int
     name: str
@@ -142,7 +141,7 @@ class SessionStore(Closeable):
         """Every participant, in the order they joined."""
         with self._lock:
             rows = self._db.execute("SELECT id, name, token FROM participants ORDER BY id").fetchall()
-        return [Participant(int(i), n, t) for i, n, t in rows]
+        return [Participant(int(i), str(n), str(t)) for i, n, t in rows]
 
     def participant_by_token(self, token: str) -> Participant | None:
         """The participant whose link carries ``token``, or None."""

@@ -132,10 +132,10 @@ class CompiledTemplate:
 
     Attributes
     ----------
-    template : Template
-    n_inputs : int
-    coefficients : tuple of str
-        Coefficient names in the order they are drawn.
+    template : Template, the template compiled
+    n_inputs : int, the input dimension d it was compiled for
+    value_fn : the template's value as a compiled function of the input columns and coefficients
+    gradient_fns : tuple of d compiled functions, the value's derivative in each input
     """
 
     template: Template
@@ -151,6 +151,7 @@ class CompiledTemplate:
 
     @property
     def coefficients(self) -> tuple[str, ...]:
+        """The coefficient names in the order they are drawn."""
         return self.template.coefficients
 
     def evaluate(

@@ -2,16 +2,17 @@
 
 A tree is built only from the node classes below: constants, input columns, random
 coefficients, the five arithmetic operators and a closed set of one-argument functions.
-The constructors ``add``, ``sub``, ``mul``, ``div``, ``power``, ``neg`` and ``call``
-drop zeros and ones and fold constant sums, products, quotients and powers, so that derivatives of
-sparse templates stay small.
+The constructors (``binary`` and its shorthands ``add``, ``sub``, ``mul``, ``div``, ``power``;
+``neg`` and ``call``) drop zeros and ones and fold constant sums, products, quotients and
+powers, so that derivatives of sparse templates stay small.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
-from typing import Union
+from typing import Callable, Union
 
 __all__ = [
     "Const",
@@ -23,6 +24,7 @@ __all__ = [
     "Node",
     "FUNCTIONS",
     "BINARY_OPS",
+    "binary",
     "add",
     "sub",
     "mul",
@@ -55,6 +57,10 @@ class Input:
 
     column: int
 
+    def __post_init__(self) -> None:
+        if self.column < 0:
+            raise ValueError(f"input column {self.column} is negative")
+
 
 @dataclass(frozen=True)
 class Coef:
@@ -66,13 +72,6 @@ class Coef:
     def distribution(self) -> str:
         """``"normal"`` or ``"uniform"``."""
         return "normal" if self.name.startswith("N") else "uniform"
-
-
-@dataclass(frozen=True)
-class Neg:
-    """Unary minus."""
-
-    arg: Node
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,17 @@ class Call:
     fn: str
     arg: Node
 
+    def __post_init__(self) -> None:
+        if self.fn not in FUNCTIONS:
+            raise ValueError(f"unknown function {self.fn!r}")
+
+
+@dataclass(frozen=True)
+class Neg:
+    """Unary minus."""
+
+    arg: Node
+
 
 Node = Union[Const, Input, Coef, Neg, Binary, Call]
 
@@ -102,69 +112,51 @@ def _is(node: Node, value: float) -> bool:
     return isinstance(node, Const) and node.value == value
 
 
-def _fold(value: float) -> Const | None:
-    return Const(value) if math.isfinite(value) else None
+#: How two constants combine under each binary operator (folding).
+_COMBINE = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": math.pow}
 
 
-def add(a: Node, b: Node) -> Node:
-    """``a + b``, dropping zeros and folding constants."""
-    if _is(a, 0.0):
-        return b
-    if _is(b, 0.0):
-        return a
-    if isinstance(a, Const) and isinstance(b, Const):
-        return _fold(a.value + b.value) or Binary("+", a, b)
-    return Binary("+", a, b)
-
-
-def sub(a: Node, b: Node) -> Node:
-    """``a - b``, dropping zeros and folding constants."""
-    if _is(b, 0.0):
-        return a
-    if _is(a, 0.0):
-        return neg(b)
-    if isinstance(a, Const) and isinstance(b, Const):
-        return _fold(a.value - b.value) or Binary("-", a, b)
-    return Binary("-", a, b)
-
-
-def mul(a: Node, b: Node) -> Node:
-    """``a * b``; a constant zero factor makes zero (as in symbolic differentiation)."""
-    if _is(a, 0.0) or _is(b, 0.0):
-        return ZERO
-    if _is(a, 1.0):
-        return b
-    if _is(b, 1.0):
-        return a
-    if isinstance(a, Const) and isinstance(b, Const):
-        return _fold(a.value * b.value) or Binary("*", a, b)
-    return Binary("*", a, b)
-
-
-def div(a: Node, b: Node) -> Node:
-    """``a / b``; a zero numerator makes zero, a unit denominator is dropped, constants fold."""
-    if _is(a, 0.0):
-        return ZERO
-    if _is(b, 1.0):
-        return a
-    if isinstance(a, Const) and isinstance(b, Const) and b.value != 0.0:
-        return _fold(a.value / b.value) or Binary("/", a, b)
-    return Binary("/", a, b)
-
-
-def power(a: Node, b: Node) -> Node:
-    """``a ** b``; exponents 0 and 1 are simplified, real finite constant powers folded."""
-    if _is(b, 0.0):
-        return ONE
-    if _is(b, 1.0):
-        return a
+def _folded(op: str, a: Node, b: Node) -> Node:
+    """``a op b``, folded into one constant when both are constants and the result is a finite real."""
     if isinstance(a, Const) and isinstance(b, Const):
         try:
-            folded = _fold(math.pow(a.value, b.value))
-        except (OverflowError, ValueError):  # overflow, or a negative base to a fractional power
-            folded = None
-        return folded or Binary("**", a, b)
-    return Binary("**", a, b)
+            value = _COMBINE[op](a.value, b.value)
+        except (ZeroDivisionError, OverflowError, ValueError):  # ValueError: negative base, fractional power
+            value = math.nan
+        if math.isfinite(value):
+            return Const(value)
+    return Binary(op, a, b)
+
+
+def binary(op: str, a: Node, b: Node) -> Node:
+    """``a op b`` for ``op`` in :data:`BINARY_OPS`, simplified by the identities x + 0, 0 + x,
+    x - 0, 0 - x, 0 * x, x * 0, x * 1, 1 * x, 0 / x, x / 1, x ** 0 and x ** 1 (a constant zero
+    factor makes zero, as in symbolic differentiation) and with constant operands folded."""
+    if op not in BINARY_OPS:
+        raise ValueError(f"unknown operator {op!r}")
+    zero_a, zero_b, unit_a, unit_b = _is(a, 0.0), _is(b, 0.0), _is(a, 1.0), _is(b, 1.0)
+    if (op == "*" and (zero_a or zero_b)) or (op == "/" and zero_a):
+        return ZERO
+    if op == "**" and zero_b:
+        return ONE
+    if (op == "+" and zero_a) or (op == "*" and unit_a):
+        return b
+    if (op in ("+", "-") and zero_b) or (op in ("*", "/", "**") and unit_b):
+        return a
+    if op == "-" and zero_a:
+        return neg(b)
+    return _folded(op, a, b)
+
+
+def _constructor(op: str) -> Callable[[Node, Node], Node]:
+    def construct(a: Node, b: Node) -> Node:
+        return binary(op, a, b)
+
+    construct.__doc__ = f"``a {op} b``, simplified as :func:`binary` does."
+    return construct
+
+
+add, sub, mul, div, power = (_constructor(op) for op in ("+", "-", "*", "/", "**"))
 
 
 def neg(a: Node) -> Node:
@@ -177,9 +169,7 @@ def neg(a: Node) -> Node:
 
 
 def call(fn: str, a: Node) -> Node:
-    """``fn(a)`` for ``fn`` in :data:`FUNCTIONS`."""
-    if fn not in FUNCTIONS:
-        raise ValueError(f"unknown function {fn!r}")
+    """``fn(a)`` for ``fn`` in :data:`FUNCTIONS` (ValueError for any other)."""
     return Call(fn, a)
 
 

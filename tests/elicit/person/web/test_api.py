@@ -183,6 +183,8 @@ def test_the_organiser_adds_participants_and_sees_their_progress_agreement_and_p
     page_status, headers, html = fetch(added["link"])
     assert page_status == 200 and "participant.js" in html
     assert "script-src 'self'" in headers["content-security-policy"] and headers["referrer-policy"] == "no-referrer"
+    assert 'name="referrer"' not in html  # the header says it once, for every response
+    assert fetch(f"{server.base}/favicon.ico")[0] == 204  # the browser's own request finds no error
     assert "already in this study" in _is_error(*call("POST", f"{server.organiser_api}/participants", {"name": "dee"}), 409)
     assert "name" in _is_error(*call("POST", f"{server.organiser_api}/participants", {"name": "   "}), 422)
     for name in ("pool-1", "pool-2"):

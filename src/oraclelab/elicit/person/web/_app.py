@@ -99,6 +99,10 @@ def create_app(study: PersonStudy, organiser_token: str) -> FastAPI:
             return HTMLResponse(_UNKNOWN_LINK, status_code=status.HTTP_404_NOT_FOUND, headers=_PAGE_HEADERS)
         return _page("organiser.html")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def no_icon() -> Response:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         return _error(error.status_code, error.detail, getattr(error, "headers", None))

@@ -60,8 +60,7 @@ def sr_command(
     max_length: int = typer.Option(30, help="Longest formula, in nodes."),
     functions: str = typer.Option("sin,cos,exp,log", help="One-argument functions, comma separated."),
     noise: Optional[float] = typer.Option(None, help="Noise std of the target for model selection (default 1e-3 std)."),
-    threads: int = typer.Option(1, help="Threads of the search; more are faster but make the result depend on thread "
-                                        "scheduling, so only 1 is reproducible."),
+    threads: Optional[int] = typer.Option(None, help="Threads of the search (default: all cores)."),
     backend: str = typer.Option("operon", help="operon (pyoperon) or pysr (needs PySR and Julia)."),
     seed: int = typer.Option(0, help="Seed of the data, the splits and the search."),
 ) -> None:

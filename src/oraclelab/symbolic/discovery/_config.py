@@ -112,10 +112,8 @@ class DiscoveryConfig(DictConfig):
     workers: int = option(0, help="Portfolio candidates run at once on a local process pool (0: one per core; 1: one "
                                   "after another in this process).")
     scheduler: str | None = option(None, help="A Dask scheduler (tcp://HOST:8786) that runs the portfolio's candidates.")
-    threads: int | None = option(None, help="Threads of torch (default: all cores; 1 for each candidate of a "
-                                            "portfolio).")
-    sr_threads: int = option(1, help="Threads of each symbolic-regression search; more are faster but make pyoperon's "
-                                     "result depend on thread scheduling, so only 1 is reproducible.")
+    threads: int | None = option(None, help="Threads of torch and of each search (default: all cores; 1 for each "
+                                            "candidate of a portfolio).")
     seed: int = option(0, help="Seed of every random stream of the run.")
 
     def __post_init__(self) -> None:
@@ -169,7 +167,6 @@ class DiscoveryConfig(DictConfig):
         check_int_at_least(self.workers, "workers", OWNER, 0)
         if self.threads is not None:
             check_int_at_least(self.threads, "threads", OWNER, 1)
-        check_int_at_least(self.sr_threads, "sr_threads", OWNER, 1)
         if self.noise is not None and not float(self.noise) >= 0:
             raise ParameterError(f"The 'noise' parameter of {OWNER} must be >= 0. Got {self.noise!r} instead.")
         if self.n_latents is not None:

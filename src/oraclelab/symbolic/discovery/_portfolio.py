@@ -107,7 +107,7 @@ def _direct_sr(config: DiscoveryConfig, search_noise: float) -> DirectSROutcome:
                      generations=config.sr_outer_generations * config.sr_outer_restarts,
                      max_length=config.sr_outer_max_length,
                      noise=max(search_noise, NOISE_FREE) * max(float(np.std(data.F)), 1e-12),
-                     random_state=random_state, n_threads=config.sr_threads)
+                     random_state=random_state, n_threads=1)
 
 
 def run_candidate(task: CandidateTask) -> CandidateResult:

@@ -208,7 +208,7 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
     search = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names,
-                  n_threads=config.sr_threads)
+                  n_threads=config.threads)
     if config.sr_latent_functions is not None:
         functions = config.sr_latent_functions
     else:
@@ -257,7 +257,7 @@ def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val
                                     seconds=config.sr_outer_seconds, generations=config.sr_outer_generations,
                                     max_length=config.sr_outer_max_length,
                                     noise=config.sr_outer_noise * max(float(F_train.std()), 1e-12),
-                                    input_names=latent_names, n_threads=config.sr_threads)
+                                    input_names=latent_names, n_threads=config.threads)
         candidates.append(composition(random_state, outer))
         logger.info("outer search %d/%d (random state %d): validation MSE %.3g", restart + 1,
                     config.sr_outer_restarts, random_state, candidates[-1].mse_validation)

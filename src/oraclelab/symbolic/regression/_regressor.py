@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ def symbolic_regression(
     division: bool = True,
     noise: float | None = None,
     random_state: int = 0,
-    n_threads: int = 1,
+    n_threads: int | None = None,
     backend: str = "operon",
 ) -> SRResult:
     """Search a formula y ~ f(X).
@@ -168,10 +169,8 @@ def symbolic_regression(
         Noise standard deviation of y for model selection by description length; for a
         learned latent, the network's approximation error. Default ``1e-3 * std(y)``.
     random_state : int
-    n_threads : int, default 1
-        pyoperon's threads. More are faster, but its result then depends on how the threads
-        happen to be scheduled (seen: one seed's constants changing in the fifth digit on a
-        busy machine), so only 1 is reproducible.
+    n_threads : int, optional
+        Default: all cores.
     backend : {"operon", "pysr"}
 
     Returns
@@ -187,7 +186,6 @@ def symbolic_regression(
     check_positive(seconds, "seconds", "symbolic_regression")
     check_int_at_least(generations, "generations", "symbolic_regression", 1)
     check_int_at_least(optimizer_iterations, "optimizer_iterations", "symbolic_regression", 1)
-    check_int_at_least(n_threads, "n_threads", "symbolic_regression", 1)
     check_choice(backend, "backend", "symbolic_regression", _BACKENDS)
     symbols = _symbols(input_names, X.shape[1])
     sigma = float(noise) if noise is not None else DEFAULT_RELATIVE_NOISE * max(float(np.std(y)), 1e-12)
@@ -273,7 +271,7 @@ def _search_pysr(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol], 
 
 
 def _search_operon(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol], *, optimizer_iterations: int,
-                   sigma: float, n_threads: int, **settings
+                   sigma: float, n_threads: int | None, **settings
                    ) -> tuple[sympy.Expr, tuple[ParetoPoint, ...], int, bool]:
     """pyoperon's formula chosen by description length, its Pareto front, its length, and whether time stopped it."""
     from ._operon_tree import operon_tree_to_sympy
@@ -295,7 +293,7 @@ def _search_operon(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol]
 
 def _fit_operon(X: np.ndarray, y: np.ndarray, *, seconds: float, generations: int, population_size: int,
                 max_length: int, functions: Sequence[str], optimizer_iterations: int, division: bool, sigma: float,
-                random_state: int, n_threads: int):
+                random_state: int, n_threads: int | None):
     unknown = sorted(set(functions) - set(_OPERON_FUNCTIONS))
     if unknown:
         raise ParameterError(f"The 'functions' parameter of symbolic_regression has unknown function(s) "
@@ -315,7 +313,7 @@ def _fit_operon(X: np.ndarray, y: np.ndarray, *, seconds: float, generations: in
         model_selection_criterion="minimum_description_length",
         uncertainty=[sigma],
         random_state=int(random_state),
-        n_threads=int(n_threads),
+        n_threads=int(n_threads or os.cpu_count() or 1),
     )
     return estimator.fit(X, y)
 
@@ -328,7 +326,7 @@ class SymbolicRegressor:
 
     def __init__(self, *, seconds: float = 10.0, generations: int = 1000, population_size: int = 1000,
                  max_length: int = 30, functions: Sequence[str] = DEFAULT_FUNCTIONS, optimizer_iterations: int = 10,
-                 noise: float | None = None, random_state: int = 0, n_threads: int = 1,
+                 noise: float | None = None, random_state: int = 0, n_threads: int | None = None,
                  backend: str = "operon") -> None:
         self.seconds = seconds
         self.generations = generations

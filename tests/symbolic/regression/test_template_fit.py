@@ -133,3 +133,16 @@ def test_refit_skips_formulas_with_too_many_constants():
     y = sum((1.0 + k) * GRID[:, 0] ** k for k in range(5))
     assert refit_constants(many, [x0], GRID, y, max_constants=4) == many
     assert refit_constants(many, [x0], GRID, y, max_constants=5) != many
+
+
+def test_refitting_an_ill_conditioned_formula_gives_the_same_constants_every_time():
+    """x**2 and x against a cosine of a tiny argument (nearly 1 - u**2/2) leave a flat valley of
+    near-equal fits; a refit of the same formula on the same data must land on the same point."""
+    x0 = sympy.Symbol("x0", real=True)
+    X = np.linspace(-3, 3, 200)[:, None]
+    u = 6.3e-4 * X[:, 0] ** 2 + 0.131 * X[:, 0] + 0.192
+    y = -4.96 * X[:, 0] ** 2 - 14.77 * X[:, 0] - 592.4 * np.cos(u) + 581.5 + 1e-3 * np.sin(7 * X[:, 0])
+    start = (-0.36 * (x0 + 1.06) ** 2 + 0.27 * (x0 + 1.79) ** 2
+             - 1.01 * sympy.cos(0.0005 * x0**2 + 0.12 * x0 + 0.2) - 0.0025)
+    fits = {str(refit_constants(start, [x0], X, y)) for _ in range(12)}
+    assert len(fits) == 1, fits

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from oraclelab.elicit._rate_space import rate_pairs
+from oraclelab.elicit.fair import ElicitedFairMetric, group_pairs
 from oraclelab.elicit.person import PersonResult, Progress, Question
 
 __all__ = ["KEYS_LINE", "question_view", "metric_table", "ranking_table", "consistency_line"]
@@ -34,16 +35,30 @@ def _matrix(name: str, classes: tuple[str, ...], counts: np.ndarray) -> Table:
     return table
 
 
-def question_view(question: Question, progress: Progress) -> RenderableType:
-    """The question's header with progress, A's and B's matrices side by side, their differences in words, the keys."""
+def _pair(question: Question, left: np.ndarray, right: np.ndarray) -> Table:
+    """A's and B's matrices side by side."""
     pair = Table.grid(padding=(0, 6))
-    pair.add_row(_matrix(question.left.name, question.classes, question.left.counts),
-                 _matrix(question.right.name, question.classes, question.right.counts))
+    pair.add_row(_matrix(question.left.name, question.classes, left), _matrix(question.right.name, question.classes, right))
+    return pair
+
+
+def question_view(question: Question, progress: Progress) -> RenderableType:
+    """The question's header with progress, A's and B's matrices side by side (per group in a fair study),
+    their differences in words, the keys."""
+    if question.groups:
+        pairs: list[RenderableType] = []
+        for g, name in enumerate(question.groups):
+            pairs += [Text(f"Group {name}", style="bold underline"), _pair(question, question.left.counts[g],
+                                                                            question.right.counts[g])]
+        scope = "Each classifier decides every group by its own rule; counts per 1,000 cases of each true class in each group."
+    else:
+        pairs = [_pair(question, question.left.counts, question.right.counts)]
+        scope = "Counts per 1,000 cases of each true class."
     sentences = question.sentences() or ["A and B make each kind of mistake equally often (per 1,000, rounded)."]
     return Group(
         Rule(Text(f"Question {question.number} · about {progress.left_estimate} left")),
-        Text("Counts per 1,000 cases of each true class."),
-        pair,
+        Text(scope),
+        *pairs,
         *(Text(line) for line in sentences),
         Text(KEYS_LINE, style="bold"),
     )
@@ -58,19 +73,37 @@ def _interval(bounds: Any) -> str:
     return f"[{float(bounds[0]):.4f}, {float(bounds[1]):.4f}]"
 
 
+def _matrix_rows(table: Table, label: str, names: list[str], B: np.ndarray, intervals: Any) -> None:
+    """One row per upper-triangle entry of the symmetric matrix B, with its interval."""
+    for i, j in zip(*np.triu_indices(len(names))):
+        entry = f"{label}: {names[i]}" + ("" if i == j else f" × {names[j]}")
+        table.add_row(Text(entry), f"{B[i, j]:.4f}", "-" if intervals is None else _interval(intervals[i, j]))
+
+
 def metric_table(result: PersonResult) -> Table:
-    """The elicited a and B (upper triangle), each with its 90% interval."""
+    """The elicited a and B (upper triangle; a fair metric's lam and one B per group pair), each with its 90% interval."""
     metric = result.metric
     names = _rate_names(metric.classes)
-    a_interval, B_interval = metric.uncertainty.get("a_interval"), metric.uncertainty.get("B_interval")
-    table = Table(title=Text(f"Elicited metric of {result.name}: score = <a, r> + 1/2 r'Br on the rates r"))
+    interval = metric.uncertainty.get
+    fair = isinstance(metric, ElicitedFairMetric)
+    formula = ("(1 - lam) <a, r> + lam/2 sum over group pairs (r_g - r_h)' B_gh (r_g - r_h); r: overall rates, "
+               "r_g: group g's" if fair else "<a, r> + 1/2 r'Br on the rates r")
+    table = Table(title=Text(f"Elicited metric of {result.name}: score = {formula}"))
     for column, justify in (("parameter", "left"), ("value", "right"), ("90% interval", "right")):
         table.add_column(column, justify=justify)
+    if fair:
+        lam_interval = interval("lam_interval")
+        table.add_row(Text("lam (weight of the group gaps)"), f"{metric.lam:.4f}",
+                      "-" if lam_interval is None else _interval(lam_interval))
+    a_interval, B_interval = interval("a_interval"), interval("B_interval")
     for i, name in enumerate(names):
         table.add_row(Text(f"a: {name}"), f"{metric.a[i]:.4f}", "-" if a_interval is None else _interval(a_interval[i]))
-    for i, j in zip(*np.triu_indices(len(names))):
-        label = f"B: {names[i]}" + ("" if i == j else f" × {names[j]}")
-        table.add_row(Text(label), f"{metric.B[i, j]:.4f}", "-" if B_interval is None else _interval(B_interval[i, j]))
+    if not fair:
+        _matrix_rows(table, "B", names, metric.B, B_interval)
+        return table
+    for p, (g, h) in enumerate(group_pairs(len(metric.groups))):
+        _matrix_rows(table, f"B[{metric.groups[g]} vs {metric.groups[h]}]", names, metric.B[p],
+                     None if B_interval is None else np.asarray(B_interval)[p])
     return table
 
 

@@ -123,7 +123,6 @@ def replay_command(
     from rich.table import Table
     from rich.text import Text
 
-    from oraclelab.elicit import ElicitedMetric
     from oraclelab.elicit.person import replay
     from oraclelab.runs import to_plain
     from oraclelab.runs._atomic import atomic_write_text
@@ -137,7 +136,7 @@ def replay_command(
         table.add_column(column, justify="left" if column in ("participant", "stop reason") else "right")
     for result in results:
         saved = metric_path(folder, result.name)
-        saved_a = ElicitedMetric.load(saved).a if saved.is_file() else None
+        saved_a = type(result.metric).load(saved).a if saved.is_file() else None  # a rate or a fair metric
         gap = None if saved_a is None or saved_a.shape != result.metric.a.shape else float(np.abs(saved_a - result.metric.a).max())
         table.add_row(Text(result.name), str(result.comparisons), str(result.repeats), str(result.inconsistent),
                       result.stop_reason, f"{np.linalg.norm(result.metric.a):.4f}", "-" if gap is None else f"{gap:.2e}")

@@ -213,8 +213,12 @@ class Ranking:
         return [self.names[i] for i in np.argsort(-self.scores, kind="stable")]
 
 
-def rank_predictions(metric: ElicitedMetric, y_true: Any, predictions: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> Ranking:
-    """Rank prediction sets {name: y_pred (n,)} by the metric and by accuracy; Kendall's tau between them."""
+def rank_predictions(metric: Any, y_true: Any, predictions: Mapping[str, Any] | Sequence[tuple[str, Any]],
+                     **metadata: Any) -> Ranking:
+    """Rank prediction sets {name: y_pred (n,)} by the metric and by accuracy; Kendall's tau between them.
+
+    ``metric`` is an ``ElicitedMetric`` or any metric with ``classes`` and ``score(y_true, y_pred, **metadata)``
+    (an ``ElicitedFairMetric`` with ``sensitive_features``)."""
     items = list(predictions.items()) if isinstance(predictions, Mapping) else list(predictions)
     if len(items) < 1:
         raise ParameterError("rank_predictions needs at least one prediction set.")
@@ -224,7 +228,7 @@ def rank_predictions(metric: ElicitedMetric, y_true: Any, predictions: Mapping[s
         p = _label_indices(y_pred, metric.classes, str(name))
         if p.shape != y.shape:
             raise ParameterError(f"prediction set {name!r} has {p.size} labels but y_true {y.size}; the lengths must match.")
-        scores.append(float(metric.score_rates(confusion_rates(y, p, metric.n_classes))))
+        scores.append(float(metric.score(y, p, **metadata)))
         accuracies.append(float(np.mean(p == y)))
     s, acc = np.array(scores), np.array(accuracies)
     tau = float(kendalltau(s, acc).statistic) if len(items) > 1 else math.nan

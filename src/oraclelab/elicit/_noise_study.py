@@ -42,14 +42,16 @@ def _as_int(value):
     return value
 
 
-def information_limit(q: int, flip: float = 0.0, *, precision: float = 1e-2) -> float:
-    """Comparisons that pin a quadratic metric's d - 1 free parameters to ``precision`` at best.
+def information_limit(q: int, flip: float = 0.0, *, precision: float = 1e-2, parameters: int | None = None) -> float:
+    """Comparisons that pin a metric's d - 1 free parameters to ``precision`` at best (d: ``parameters``,
+    by default a quadratic metric's on q rates).
 
     A noise-free answer carries at most one bit, a flip-p answer 1 - H(p) bits:
     (d - 1) log2(1 / precision) / (1 - H(p)).
     """
     entropy = 0.0 if flip <= 0 else -(flip * math.log2(flip) + (1 - flip) * math.log2(1 - flip))
-    return (n_parameters(q) - 1) * math.log2(1.0 / precision) / max(1.0 - entropy, 1e-12)
+    d = n_parameters(q) if parameters is None else parameters
+    return (d - 1) * math.log2(1.0 / precision) / max(1.0 - entropy, 1e-12)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ from oraclelab.elicit.fair._groups import group_pairs
 from oraclelab.elicit.fair._metric import FairMetric
 from oraclelab.errors import ParameterError
 
-__all__ = ["FairFeatures", "pack_fair", "fair_parameters", "stacked_metric"]
+__all__ = ["FairFeatures", "pack_fair", "fair_parameters", "stacked_metric", "fair_dimension"]
+
+
+def fair_dimension(q: int, groups: int) -> int:
+    """Length d of w for m groups and q rates: q entries of a, then q (q + 1) / 2 per group pair."""
+    return q + groups * (groups - 1) // 2 * (q * (q + 1) // 2)
 
 
 def _pair_basis(groups: int, q: int) -> np.ndarray:

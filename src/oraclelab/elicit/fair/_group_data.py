@@ -14,6 +14,7 @@ group column is one of its features binarised at its median over the whole data 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,18 @@ class GroupedRateSpace:
     @property
     def classes(self) -> tuple[str, ...]:
         return self.spaces[0].classes
+
+    @property
+    def source(self) -> str:
+        """Where the rows came from (the data set or file, without the group)."""
+        return self.spaces[0].fit.source.split(" [")[0]
+
+    def data_hash(self) -> str:
+        """sha256 over every group's name and fit rows (``ValidationData.data_hash``): the data and its grouping."""
+        digest = hashlib.sha256()
+        for name, space in zip(self.names, self.spaces):
+            digest.update(f"{len(name)}:{name}:{space.fit.data_hash()};".encode())
+        return digest.hexdigest()
 
     def realise(self, stack: np.ndarray, *, seed: int = 0) -> list[RealisedClassifier]:
         """One realised classifier per group for a stack of rates (m, q) (group g's rates on its own rows)."""

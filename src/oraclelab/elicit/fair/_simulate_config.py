@@ -16,12 +16,12 @@ import numpy as np
 
 from oraclelab._config import option
 from oraclelab._validation import check_int_at_least, check_positive
-from oraclelab.elicit._data_options import DataOptions
 from oraclelab.elicit._judge import JudgeConfig
 from oraclelab.elicit._simulate_config import judged_data_values
 from oraclelab.elicit.fair._active import FAIR_TOL
 from oraclelab.elicit.fair._elicited import ElicitedFairMetric
-from oraclelab.elicit.fair._group_data import GroupedRateSpace, group_column, grouped_rate_space
+from oraclelab.elicit.fair._group_data import GroupedRateSpace
+from oraclelab.elicit.fair._group_options import GroupedDataOptions
 from oraclelab.elicit.fair._simulate_data import FairSimulation, hidden_fair_metrics, simulate_fair_on_data
 from oraclelab.errors import ParameterError
 
@@ -34,20 +34,18 @@ FAIR_TRIAL_COLUMNS = ("trial", "a_err", "B_err", "lambda_err", "lam", "lam_hat",
 
 
 @dataclass(frozen=True)
-class FairSimulateConfig(DataOptions, JudgeConfig):
+class FairSimulateConfig(GroupedDataOptions, JudgeConfig):
     """A simulated person with hidden fair metrics on grouped real data; validated on construction."""
 
     OWNER = OWNER
 
-    groups: str | None = option(None, help="Sensitive feature column: a column of --data, or a feature of --dataset "
-                                           "binarised at its median (e.g. 'mean radius' of breast_cancer).")
     trials: int = option(20, help="Random hidden fair metrics.")
     budget: int | None = option(None, help="Largest number of comparisons per trial (default: until --tol).")
     tol: float = option(FAIR_TOL, help="Stop when the posterior's RMS standard deviation is at most this.")
     seed: int = option(0, help="Seed of the data split, hidden metrics, judge and elicitor.")
 
     def __post_init__(self) -> None:
-        DataOptions.__post_init__(self)
+        GroupedDataOptions.__post_init__(self)
         JudgeConfig.__post_init__(self)
         if not self.groups:
             raise ParameterError(f"{OWNER} needs --groups COLUMN, the sensitive feature.")
@@ -64,9 +62,7 @@ class FairSimulateConfig(DataOptions, JudgeConfig):
 
 def run_fair_simulation(config: FairSimulateConfig) -> tuple[GroupedRateSpace, list[str], FairSimulation]:
     """Load and group the data, build the per-group rate spaces, draw the hidden metrics and simulate."""
-    data = config.load(config.seed)
-    values = group_column(config, config.groups, data, config.seed)
-    space = grouped_rate_space(data, values, config.groups, held_out=config.held_out, margin=config.margin, seed=config.seed)
+    space, values = config.grouped_space(config.seed)
     metric = hidden_fair_metrics(space, config.trials, seed=config.seed)
     simulation = simulate_fair_on_data(space, metric, budget=config.budget, tol=config.tol, noise=config.model(),
                                        elicitor_noise=config.elicitor_noise(), seed=config.seed)
@@ -95,7 +91,7 @@ def fair_trial_rows(simulation: FairSimulation) -> list[dict]:
 def fair_simulation_summary(config: FairSimulateConfig, space: GroupedRateSpace, simulation: FairSimulation) -> dict:
     """Headline numbers: data, groups and their shares, comparisons, error medians and maxima, coverage, realisation gap."""
     r, metric = simulation.result, simulation.metric
-    summary = {"command": OWNER, "source": space.spaces[0].fit.source.split(" [")[0], "classes": len(space.classes),
+    summary = {"command": OWNER, "source": space.source, "classes": len(space.classes),
                "groups": list(space.names), "shares": space.shares.tolist(), "region_radius": space.region.radius,
                "trials": metric.n_trials, "comparisons_median": float(np.median(r.comparisons)),
                "lambda_coverage": float(np.mean((r.lam_interval[:, 0] <= metric.lam) & (metric.lam <= r.lam_interval[:, 1]))),

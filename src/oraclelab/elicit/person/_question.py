@@ -1,4 +1,5 @@
-"""A question as a person sees it: two classifiers as confusion matrices in counts per 1,000 of each true class.
+"""A question as a person sees it: two classifiers as confusion matrices in counts per 1,000 of each true class
+(one matrix per group in a fair study, each group's classifier on that group's rows).
 
 Rates are the off-diagonal entries of the row-normalised confusion matrix (``_rate_space``);
 a row of the matrix is a true class, so "of 1,000 malignant cases, A calls 83 benign" reads
@@ -46,6 +47,7 @@ class Question:
     left, right : ShownClassifier, A and B
     left_is_first : bool, whether A is the elicitor's first rate point (drawn per question)
     repeat_of : int or None, the earlier question this one repeats with sides swapped
+    groups : tuple of m str, a fair study's groups (empty otherwise: one population)
     """
 
     number: int
@@ -54,6 +56,7 @@ class Question:
     right: ShownClassifier
     left_is_first: bool
     repeat_of: int | None = None
+    groups: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -61,13 +64,17 @@ class Question:
         return f"q{self.number}"
 
     def sentences(self) -> list[str]:
-        """Where A and B differ, in words: "Of 1,000 'malignant' cases, A calls 83 'benign', B calls 41." """
+        """Where A and B differ, in words: "Of 1,000 'malignant' cases, A calls 83 'benign', B calls 41."
+        (in a fair study each sentence names its group first: "Group 'young': of 1,000 ...")."""
         lines = []
         true, pred = rate_pairs(len(self.classes))
-        for i, j in zip(true, pred):
-            a, b = int(self.left.counts[i, j]), int(self.right.counts[i, j])
-            if a != b:
-                lines.append(f"Of 1,000 '{self.classes[i]}' cases, A calls {a} '{self.classes[j]}', B calls {b}.")
+        left, right = (np.reshape(c.counts, (-1,) + c.counts.shape[-2:]) for c in (self.left, self.right))
+        for g, (left_counts, right_counts) in enumerate(zip(left, right)):
+            prefix = f"Group '{self.groups[g]}': of" if self.groups else "Of"
+            for i, j in zip(true, pred):
+                a, b = int(left_counts[i, j]), int(right_counts[i, j])
+                if a != b:
+                    lines.append(f"{prefix} 1,000 '{self.classes[i]}' cases, A calls {a} '{self.classes[j]}', B calls {b}.")
         return lines
 
     def public(self) -> dict:
@@ -76,6 +83,7 @@ class Question:
             "id": self.id,
             "number": self.number,
             "classes": list(self.classes),
+            "groups": list(self.groups),
             "left": {"name": self.left.name, "counts": self.left.counts.tolist()},
             "right": {"name": self.right.name, "counts": self.right.counts.tolist()},
             "sentences": self.sentences(),
@@ -89,9 +97,10 @@ class ShownClassifier:
     Attributes
     ----------
     name : "A" or "B"
-    rates : ndarray of shape (q,), the realised classifier's validation rates
-    heldout_rates : ndarray of shape (q,), its rates on the held-out rows
-    counts : ndarray of shape (k, k), per 1,000 of each true class (rows: true, columns: predicted)
+    rates : ndarray of shape (q,), the realised classifier's validation rates ((m, q): per group)
+    heldout_rates : ndarray of shape (q,), its rates on the held-out rows ((m, q): per group)
+    counts : ndarray of shape (k, k), per 1,000 of each true class (rows: true, columns: predicted);
+        (m, k, k) in a fair study, one matrix per group
     """
 
     name: str

@@ -31,6 +31,10 @@ from oraclelab.elicit._elicited_metric import ElicitedMetric
 from oraclelab.elicit._geometry import Sphere
 from oraclelab.elicit._rate_space import RateSpace
 from oraclelab.elicit._realise import RealisedClassifier, realise
+from oraclelab.elicit.fair._active import posterior_summary
+from oraclelab.elicit.fair._elicited import ElicitedFairMetric
+from oraclelab.elicit.fair._features import FairFeatures
+from oraclelab.elicit.fair._group_data import GroupedRateSpace
 from oraclelab.elicit.person._question import CHOICES, Question, ShownClassifier, per_thousand
 from oraclelab.elicit.person._settings import PersonSettings
 from oraclelab.elicit.person._store import Event, Participant, SessionStore
@@ -53,7 +57,8 @@ class AnswerRejected(OracleLabError):
 
 @dataclass(frozen=True)
 class StudyRecord:
-    """What a study's log starts with: its settings, classes and query region, and the data's hash.
+    """What a study's log starts with: its settings, classes and query region, and the data's hash;
+    for a fair study also its groups and their shares T (m, q).
 
     Everything a session needs to be rebuilt without the data.
     """
@@ -64,6 +69,22 @@ class StudyRecord:
     radius: float
     data_hash: str
     source: str
+    groups: tuple[str, ...] = ()
+    shares: np.ndarray | None = None
+
+    @property
+    def fair(self) -> bool:
+        """True when the study elicits a group-fair metric (its questions compare group-aware classifiers)."""
+        return bool(self.groups)
+
+    @property
+    def budget(self) -> int:
+        """Comparisons per participant."""
+        return self.settings.budget_for(self.n_classes, len(self.groups))
+
+    def feature_map(self) -> FairFeatures | str:
+        """What the elicitor learns: a fair metric of stacked group rates, or a quadratic metric of the rates."""
+        return FairFeatures(np.asarray(self.shares)[None]) if self.fair else "quadratic"
 
     @property
     def sphere(self) -> Sphere:
@@ -78,7 +99,8 @@ class StudyRecord:
     def as_dict(self) -> dict:
         """Plain values for the store."""
         return {"settings": self.settings.as_dict(), "classes": list(self.classes), "origin": np.asarray(self.origin).tolist(),
-                "radius": float(self.radius), "data_hash": self.data_hash, "source": self.source}
+                "radius": float(self.radius), "data_hash": self.data_hash, "source": self.source,
+                "groups": list(self.groups), "shares": None if self.shares is None else np.asarray(self.shares).tolist()}
 
     @classmethod
     def from_dict(cls, values: dict) -> "StudyRecord":
@@ -87,12 +109,18 @@ class StudyRecord:
         for name in ("proba", "classes"):
             if settings.get(name) is not None:
                 settings[name] = tuple(settings[name])
+        shares = values.get("shares")
         return cls(PersonSettings(**settings), tuple(values["classes"]), np.asarray(values["origin"], dtype=np.float64),
-                   float(values["radius"]), str(values["data_hash"]), str(values["source"]))
+                   float(values["radius"]), str(values["data_hash"]), str(values["source"]), tuple(values.get("groups", ())),
+                   None if shares is None else np.asarray(shares, dtype=np.float64))
 
     @classmethod
-    def from_space(cls, settings: PersonSettings, space: RateSpace) -> "StudyRecord":
-        """The record of a study on ``space``."""
+    def from_space(cls, settings: PersonSettings, space: RateSpace | GroupedRateSpace) -> "StudyRecord":
+        """The record of a study on ``space`` (a grouped one for a fair study)."""
+        if isinstance(space, GroupedRateSpace):
+            region = space.region
+            return cls(settings, space.classes, region.origin, region.radius, space.data_hash(), space.source,
+                       space.names, space.shares.copy())
         region = space.region(settings.margin)
         return cls(settings, space.classes, region.origin, region.radius, space.fit.data_hash(), space.fit.source)
 
@@ -120,7 +148,8 @@ class PersonResult:
     Attributes
     ----------
     name : the participant's name
-    metric : ElicitedMetric (||a||^2 + ||B||_F^2 = 1; a_std, B_std and 90% intervals as uncertainty)
+    metric : ElicitedMetric (||a||^2 + ||B||_F^2 = 1; a_std, B_std and 90% intervals as uncertainty),
+        or for a fair study an ElicitedFairMetric (||a|| = 1, lam, B per group pair; lam_std and intervals too)
     comparisons : answers told to the elicitor
     repeats : repeated questions answered
     inconsistent : repeats answered differently from the first time
@@ -129,7 +158,7 @@ class PersonResult:
     """
 
     name: str
-    metric: ElicitedMetric
+    metric: ElicitedMetric | ElicitedFairMetric
     comparisons: int
     repeats: int
     inconsistent: int
@@ -151,7 +180,8 @@ class PersonResult:
         return {"name": self.name, "comparisons": self.comparisons, "repeats": self.repeats, "inconsistent": self.inconsistent,
                 "inconsistency_rate": self.inconsistency_rate, "implied_flip_rate": self.implied_flip_rate,
                 "stop_reason": self.stop_reason, "flip_rate": self.flip_rate,
-                "a": self.metric.a.tolist(), "B": self.metric.B.tolist()}
+                "a": self.metric.a.tolist(), "B": self.metric.B.tolist(),
+                **({"lam": self.metric.lam} if isinstance(self.metric, ElicitedFairMetric) else {})}
 
 
 @dataclass(frozen=True)
@@ -184,8 +214,9 @@ class SessionState:
         """A fresh elicitor told every recorded answer in order; checks each matches the question it asks."""
         settings = self.study.settings
         self._elicitor = ActiveElicitor(
-            self.study.sphere, 1, tol=settings.tol, budget=settings.budget_for(self.study.n_classes),
-            noise=settings.elicitor_noise(), rng=[stream_generator(settings.seed, "person_elicitor", self.participant.id)],
+            self.study.sphere, 1, tol=settings.tol, budget=self.study.budget, noise=settings.elicitor_noise(),
+            kind=self.study.feature_map(), rng=[stream_generator(settings.seed, "person_elicitor", self.participant.id)],
+            keep_posterior=self.study.fair,
         )
         self._rms: list[float] = []
         for payload in self._answers:
@@ -221,7 +252,7 @@ class SessionState:
     def progress(self) -> Progress:
         """Answers so far and an estimate of the questions left (the posterior's narrowing extrapolated, capped by the budget)."""
         settings = self.study.settings
-        budget = settings.budget_for(self.study.n_classes)
+        budget = self.study.budget
         comparisons = sum(p["repeat_of"] is None for p in self._answers)
         repeats = len(self._answers) - comparisons
         left = 0 if self.finished else budget - comparisons
@@ -300,16 +331,32 @@ class SessionState:
     # -- the result ------------------------------------------------------------------------
     def result(self, *, log_path: str | None = None) -> PersonResult:
         """The metric elicited so far (the final one once finished), its uncertainty and the consistency of the repeats."""
-        active: ActiveResult = self._elicitor.result()
-        uncertainty = {"a_std": active.a_std[0], "B_std": active.B_std[0],
-                       "a_interval": active.a_interval[0], "B_interval": active.B_interval[0]}
         settings = {**self.study.settings.as_dict(), "participant": self.participant.name}
-        metric = ElicitedMetric(active.a[0], active.B[0], self.study.classes, uncertainty, self.study.data_hash, log_path, settings)
+        if self.study.fair:
+            metric, report = self._fair_metric(settings)
+        else:
+            active: ActiveResult = self._elicitor.result()
+            uncertainty = {"a_std": active.a_std[0], "B_std": active.B_std[0],
+                           "a_interval": active.a_interval[0], "B_interval": active.B_interval[0]}
+            metric = ElicitedMetric(active.a[0], active.B[0], self.study.classes, uncertainty, self.study.data_hash, log_path,
+                                    settings)
+            report = {"comparisons": active.comparisons, "stop_reason": active.stop_reason, "flip_rate": active.flip_rate}
         by_number = {p["question"]: p for p in self._answers}
         repeats = [p for p in self._answers if p["repeat_of"] is not None]
         inconsistent = sum(p["answer"] != by_number[p["repeat_of"]]["answer"] for p in repeats)
-        return PersonResult(self.participant.name, metric, int(active.comparisons[0]), len(repeats), int(inconsistent),
-                            str(active.stop_reason[0]), float(active.flip_rate[0]))
+        return PersonResult(self.participant.name, metric, int(report["comparisons"][0]), len(repeats), int(inconsistent),
+                            str(report["stop_reason"][0]), float(report["flip_rate"][0]))
+
+    def _fair_metric(self, settings: dict) -> tuple[ElicitedFairMetric, dict[str, np.ndarray]]:
+        """The posterior mean as an ``ElicitedFairMetric`` with sampled standard deviations and 90% intervals."""
+        mean, cov = self._elicitor.posterior()
+        q, m = len(self.study.origin), len(self.study.groups)
+        drawn = stream_generator(self.study.settings.seed, "person_posterior", self.participant.id)
+        summary = posterior_summary(mean, cov, q, m, rng=drawn)
+        uncertainty = {name: summary[name][0] for name in summary if name.endswith(("_std", "_interval"))}
+        metric = ElicitedFairMetric(summary["a"][0], summary["B"][0], float(summary["lam"][0]), self.study.classes,
+                                    self.study.groups, uncertainty, {**settings, "data_hash": self.study.data_hash})
+        return metric, self._elicitor.report()
 
 
 def _describe(classifier: RealisedClassifier) -> dict[str, Any]:
@@ -324,13 +371,14 @@ class PersonSession:
     Every method holds the session's lock, so a web server may call it from several threads.
     """
 
-    def __init__(self, store: SessionStore, study: StudyRecord, space: RateSpace, participant: Participant) -> None:
+    def __init__(self, store: SessionStore, study: StudyRecord, space: RateSpace | GroupedRateSpace,
+                 participant: Participant) -> None:
         self.store = store
         self.space = space
         self.state = SessionState(study, participant, store.events(participant.id))
         self._lock = threading.RLock()
         self._question: Question | None = None
-        self._realised: dict[str, RealisedClassifier] = {}
+        self._realised: dict[str, list[RealisedClassifier]] = {}  # side: one classifier per group (one for rates)
         self._shown_at = 0.0
 
     @property
@@ -349,24 +397,33 @@ class PersonSession:
             return self._question
 
     def _realise(self, pair: _Pair) -> Question:
-        settings, pid = self.state.study.settings, self.participant.id
+        settings, pid, space = self.state.study.settings, self.participant.id, self.space
         self._realised = {}
         for side, point in (("first", pair.first), ("second", pair.second)):
             seed = int(stream_seed(settings.seed, "person_classifier", pid, pair.number, side).generate_state(1)[0])
-            self._realised[side] = realise(self.space, point, seed=seed)
+            if isinstance(space, GroupedRateSpace):  # one classifier per group, on that group's rows
+                self._realised[side] = space.realise(np.reshape(point, space.shares.shape), seed=seed)
+            else:
+                self._realised[side] = [realise(space, point, seed=seed)]
         shown = []
         for name, side in zip("AB", ("first", "second") if pair.left_is_first else ("second", "first")):
-            classifier = self._realised[side]
-            shown.append(ShownClassifier(name, classifier.fit_rates, classifier.heldout_rates,
-                                         per_thousand(classifier.fit_rates, self.space.n_classes)))
-        return Question(pair.number, self.space.classes, shown[0], shown[1], pair.left_is_first, pair.repeat_of)
+            rates = np.stack([c.fit_rates for c in self._realised[side]])
+            counts = np.stack([per_thousand(r, len(space.classes)) for r in rates])
+            heldout = np.stack([c.heldout_rates for c in self._realised[side]])
+            if not self.state.study.fair:
+                rates, counts, heldout = rates[0], counts[0], heldout[0]
+            shown.append(ShownClassifier(name, rates, heldout, counts))
+        return Question(pair.number, space.classes, shown[0], shown[1], pair.left_is_first, pair.repeat_of,
+                        self.state.study.groups)
 
     def answer(self, question_id: str, choice: str) -> Event:
         """Record an answer ("left", "right" or "equal") to the current question: committed to the store, then applied."""
         with self._lock:
             self.state.check_question(question_id)
             self.question()
-            classifiers = {side: _describe(c) for side, c in self._realised.items()}
+            fair = self.state.study.fair
+            classifiers = {side: [_describe(c) for c in group] if fair else _describe(group[0])
+                           for side, group in self._realised.items()}
             payload = self.state.answer_payload(question_id, choice, classifiers, self._shown_at)
             event = self.store.append(self.participant.id, "answer", payload)
             self.state.apply("answer", event.payload)

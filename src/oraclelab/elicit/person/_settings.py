@@ -14,26 +14,34 @@ from oraclelab._config import option
 from oraclelab._validation import check_int_at_least, check_positive
 from oraclelab.elicit._active import DEFAULT_TOL
 from oraclelab.elicit._answers import AnswerModel, parse_answer_model
-from oraclelab.elicit._data_options import DataOptions
 from oraclelab.elicit._geometry import n_rates
 from oraclelab.elicit._noise_study import information_limit
+from oraclelab.elicit.fair._features import fair_dimension
+from oraclelab.elicit.fair._group_options import GroupedDataOptions
 from oraclelab.errors import ParameterError
 
 __all__ = ["PersonSettings", "default_budget"]
 
 
-def default_budget(n_classes: int) -> int:
+def default_budget(n_classes: int, groups: int = 0) -> int:
     """Questions a person is asked by default: 1.2 times the noise-free information limit, rounded up to tens.
 
     That is 40 for k = 2 and 210 for k = 3: a 10%-noisy simulated person ranks 20 classifiers
-    with Kendall tau >= 0.9 at these budgets (``benchmarks/bench_simulate.py``).
+    with Kendall tau >= 0.9 at these budgets (``benchmarks/bench_simulate.py``). A fair metric
+    over m >= 2 groups has q (q + 1) / 2 parameters per group pair: 40 for (m, k) = (2, 2),
+    80 for (3, 2), 210 for (2, 3).
     """
-    return int(10 * math.ceil(1.2 * information_limit(n_rates(n_classes)) / 10))
+    q = n_rates(n_classes)
+    parameters = fair_dimension(q, groups) if groups >= 2 else None
+    return int(10 * math.ceil(1.2 * information_limit(q, parameters=parameters) / 10))
 
 
 @dataclass(frozen=True)
-class PersonSettings(DataOptions):
-    """A study with people on real data (the data options of ``DataOptions`` and these); validated on construction."""
+class PersonSettings(GroupedDataOptions):
+    """A study with people on real data (the data options of ``GroupedDataOptions`` and these); validated on construction.
+
+    With ``groups`` the study elicits a group-fair metric: each question compares two group-aware
+    classifiers, one realised classifier per group."""
 
     OWNER = "elicit ask/serve"
 
@@ -64,9 +72,9 @@ class PersonSettings(DataOptions):
             raise ParameterError(f"The 'noise_model' of {self.OWNER} must be 'auto' or a noisy model such as flip:0.1. Got {self.noise_model!r}.")
         return model
 
-    def budget_for(self, n_classes: int) -> int:
-        """The budget, or its default for k classes."""
-        return self.budget if self.budget is not None else default_budget(n_classes)
+    def budget_for(self, n_classes: int, groups: int = 0) -> int:
+        """The budget, or its default for k classes (and m groups)."""
+        return self.budget if self.budget is not None else default_budget(n_classes, groups)
 
     def as_dict(self) -> dict:
         """Plain values, for the store and config files."""

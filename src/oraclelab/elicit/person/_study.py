@@ -18,6 +18,7 @@ import numpy as np
 from oraclelab._closeable import Closeable
 from oraclelab.elicit._elicited_metric import Ranking, rank_predictions
 from oraclelab.elicit._rate_space import RateSpace, rule_predict
+from oraclelab.elicit.fair._group_data import GroupedRateSpace
 from oraclelab.elicit.person._agreement import agreement, pooled_metric
 from oraclelab.elicit.person._session import PersonResult, PersonSession, StudyRecord
 from oraclelab.elicit.person._settings import PersonSettings
@@ -46,10 +47,18 @@ def candidate_rules(n_classes: int, classes: tuple[str, ...]) -> dict[str, np.nd
     return rules
 
 
-def rank_candidates(space: RateSpace, result: PersonResult) -> Ranking:
-    """The candidate rules ranked on the held-out rows by the participant's metric, with accuracy beside it."""
+def rank_candidates(space: RateSpace | GroupedRateSpace, result: PersonResult) -> Ranking:
+    """The candidate rules ranked on the held-out rows by the participant's metric, with accuracy beside it
+    (in a fair study on every group's held-out rows, the metric told each row's group)."""
+    rules = candidate_rules(len(space.classes), space.classes)
+    if isinstance(space, GroupedRateSpace):
+        held = [s.held_out for s in space.spaces]
+        labels = np.concatenate([h.labels for h in held])
+        groups = np.concatenate([[name] * h.n_rows for name, h in zip(space.names, held)])
+        predictions = [(name, np.concatenate([rule_predict(gains[None], h.proba)[0] for h in held]))
+                       for name, gains in rules.items()]
+        return rank_predictions(result.metric, labels, predictions, sensitive_features=groups)
     held = space.held_out
-    rules = candidate_rules(space.n_classes, space.classes)
     predictions = [(name, rule_predict(gains[None], held.proba)[0]) for name, gains in rules.items()]
     return rank_predictions(result.metric, held.labels, predictions)
 
@@ -62,11 +71,12 @@ def study_summary(record: StudyRecord, results: list[PersonResult]) -> dict:
     answered = [r for r in results if r.comparisons > 0 and (np.any(r.metric.a) or np.any(r.metric.B))]
     if len(answered) >= 2:
         summary["agreement"] = agreement([r.name for r in answered], [r.metric for r in answered], record.sphere,
-                                         seed=record.settings.seed).as_dict()
+                                         seed=record.settings.seed, shares=record.shares).as_dict()
     if answered:
         try:
             pooled = pooled_metric([r.metric for r in answered], settings=record.settings.as_dict())
-            summary["pooled"] = {"a": pooled.a.tolist(), "B": pooled.B.tolist(), "from": [r.name for r in answered]}
+            summary["pooled"] = {"a": pooled.a.tolist(), "B": pooled.B.tolist(), "from": [r.name for r in answered],
+                                 **({"lam": pooled.lam} if record.fair else {})}
         except ParameterError as cancelled:  # opposite metrics: no pooled direction, and the summary says why
             summary["pooled"] = {"a": None, "B": None, "from": [r.name for r in answered], "why": str(cancelled)}
     return summary
@@ -76,7 +86,16 @@ def study_summary(record: StudyRecord, results: list[PersonResult]) -> dict:
 class _Opened:
     store: SessionStore
     record: StudyRecord
-    space: RateSpace
+    space: RateSpace | GroupedRateSpace
+
+
+def _space(settings: PersonSettings) -> RateSpace | GroupedRateSpace:
+    """The study's rate space: per group when it names a sensitive column."""
+    return settings.grouped_space(settings.seed)[0] if settings.groups else settings.rate_space(settings.seed)
+
+
+def _data_hash(space: RateSpace | GroupedRateSpace) -> str:
+    return space.data_hash() if isinstance(space, GroupedRateSpace) else space.fit.data_hash()
 
 
 def _open(folder: Path, settings: PersonSettings | None) -> _Opened:
@@ -84,7 +103,7 @@ def _open(folder: Path, settings: PersonSettings | None) -> _Opened:
     if not path.exists():
         if settings is None:
             raise RunError(f"{folder}: no study here yet; give the data options to create one.")
-        space = settings.rate_space(settings.seed)  # bad data fails here, before any file is written
+        space = _space(settings)  # bad data fails here, before any file is written
         record = StudyRecord.from_space(settings, space)
         store = SessionStore(path)
         try:
@@ -103,8 +122,8 @@ def _open(folder: Path, settings: PersonSettings | None) -> _Opened:
         if settings is not None and settings.as_dict() != record.settings.as_dict():
             raise RunError(f"{path} holds a study with other settings; open it without data options, "
                            "or choose another folder.")
-        space = record.settings.rate_space(record.settings.seed)
-        if space.fit.data_hash() != record.data_hash:
+        space = _space(record.settings)
+        if _data_hash(space) != record.data_hash:
             raise DataFileError(f"{record.settings.data or record.settings.dataset}: the data changed since the study in {folder} "
                                 "was created (its hash differs); answers to the old questions cannot continue on it.")
     except BaseException:

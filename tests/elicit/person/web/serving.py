@@ -64,6 +64,13 @@ def logged_events(store: Path, name: str) -> list[tuple[str, dict]]:
     return [(kind, json.loads(payload)) for kind, payload in rows]
 
 
+def stored_study(store: Path) -> dict:
+    """The study's record as its store keeps it (settings, classes, a fair study's groups), read straight from the SQLite file."""
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+        (value,) = db.execute("SELECT value FROM meta WHERE key = 'study'").fetchone()
+    return json.loads(value)
+
+
 @dataclass
 class Server:
     """A running ``elicit serve``: its process, port, the links it printed and everything it wrote."""

@@ -56,6 +56,7 @@ def test_a_session_link_reads_its_question_as_counts_per_thousand_of_each_true_c
     question = state["question"]
     assert question["id"] == "q1" and question["number"] == 1
     assert question["classes"] == ["malignant", "benign"]  # scikit-learn's target names, in the order of the labels 0, 1
+    assert question["groups"] == []  # not a fair study
     for side, name in (("left", "A"), ("right", "B")):
         counts = np.array(question[side]["counts"])
         assert question[side]["name"] == name

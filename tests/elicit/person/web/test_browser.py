@@ -6,7 +6,9 @@ killed with SIGKILL after question 10 and started again with ``--resume``; after
 each page shows question 11 (the very same classifiers) and the sessions go on to the end;
 the elicited metrics are as close to the hidden ones as the simulate command gets on the
 same data with the same budget; and one person's link reaches only their own session.
-Also: class names that look like HTML are shown as the literal characters.
+Also: class names that look like HTML are shown as the literal characters; and a fair study
+(breast_cancer grouped by "mean radius") shows one row per group holding A's and B's matrices for
+that group, is answered by key, and ends on a page with lam and each pair of groups' B.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import AsyncIterator
 import numpy as np
 import pytest
 
-from tests.elicit.person.web.serving import Server, call, logged_events, start_server
+from tests.elicit.person.web.serving import Server, call, logged_events, start_server, stored_study
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Playwright cannot download its own browser here: Debian's, with flags for a headless, offline run.
@@ -240,3 +242,140 @@ async def _html_names(tmp_path: Path) -> None:
 
 def test_class_and_participant_names_that_look_like_html_are_shown_as_text(tmp_path):
     asyncio.run(_html_names(tmp_path))
+
+
+FAIR_BUDGET = 4
+
+
+async def _group_rows(page) -> list[dict]:
+    """Each group row on the page: its heading and its cells as (side, true, predicted, count), read off the DOM."""
+    return await page.locator("#groups section.group").evaluate_all("""rows => rows.map(row => ({
+        group: Number(row.dataset.group),
+        heading: row.querySelector("h3").textContent,
+        cells: [...row.querySelectorAll("td[data-side]")].map(c => [c.dataset.side, Number(c.dataset.group),
+                                                                  Number(c.dataset.true), Number(c.dataset.pred),
+                                                                  Number(c.textContent)]),
+    }))""")
+
+
+def _counts_on_page(row: dict, side: str, k: int) -> list[list[int]]:
+    counts = [[-1] * k for _ in range(k)]
+    for cell_side, group, i, j, count in row["cells"]:
+        assert group == row["group"]
+        if cell_side == side:
+            counts[i][j] = count
+    return counts
+
+
+def _fair_cost(counts: list) -> float:
+    """A person who minds errors and, three times as much, gaps between the groups' error rates (lower is better)."""
+    c = np.asarray(counts, dtype=float) / 1000.0
+    errors = c[:, ~np.eye(c.shape[-1], dtype=bool)]
+    return float(errors.sum() + 3.0 * np.abs(errors[0] - errors[1]).sum())
+
+
+async def _fair_study(tmp_path: Path) -> None:
+    out = tmp_path / "study"
+    server = start_server(out, "--dataset", "breast_cancer", "--groups", "mean radius", "--budget", str(FAIR_BUDGET),
+                          "--repeat-every", "0", "--participants", "fay")
+    try:
+        groups = stored_study(out / "study.sqlite")["groups"]
+        assert len(groups) == 2
+        session = server.session_api("fay")
+        async with chromium() as browser:
+            page = await browser.new_page()
+            await page.goto(server.links["fay"])
+            pressed = []
+            while True:
+                await page.wait_for_selector(NEXT)
+                if await page.locator("#result").is_visible():
+                    break
+                state = call("GET", session)[1]
+                question = state["question"]
+                assert await _number(page) == question["number"]
+                rows = await _group_rows(page)
+                assert [row["heading"] for row in rows] == groups == question["groups"]
+                assert [row["group"] for row in rows] == list(range(len(groups)))
+                k = len(question["classes"])
+                shown = {side: [_counts_on_page(row, side, k) for row in rows] for side in "AB"}
+                assert shown["A"] == question["left"]["counts"] and shown["B"] == question["right"]["counts"]
+                assert await page.locator("#matrix-A td, #matrix-B td").count() == 0 and not await page.locator("#pair").is_visible()
+                key = "1" if _fair_cost(shown["A"]) <= _fair_cost(shown["B"]) else "2"
+                await page.keyboard.press(key)
+                await page.wait_for_selector(f'#question[data-number="{question["number"] + 1}"]:not([hidden]), #result:not([hidden])')
+                pressed.append((question["number"], {"1": "left", "2": "right"}[key]))
+            logged = [(p["question"], p["choice"]) for kind, p in logged_events(out / "study.sqlite", "fay") if kind == "answer"]
+            assert logged == pressed and len(pressed) == FAIR_BUDGET  # every key press advanced and was recorded
+
+            result = call("GET", f"{session}/result")[1]
+            assert await page.text_content("#result-lam [data-lam]") == f"{result['lam']:.3f}"
+            low, high = result["lam_interval"]
+            assert f"[{low:.3f}, {high:.3f}]" in await page.text_content("#result-lam")
+            assert await page.locator("#result-a td[data-a]").all_text_contents() == [f"{value:.3f}" for value in result["a"]]
+            labels = await page.locator("#result-pairs .pair-name").all_text_contents()
+            assert labels == [f"{groups[0]} vs {groups[1]}"] == [pair["label"] for pair in result["pairs"]]
+            B = result["pairs"][0]["B"]
+            cells = await page.locator('#result-pairs td[data-pair="0"]').evaluate_all(
+                "cells => cells.map(c => [c.dataset.b, c.textContent])")
+            assert {b: text.split(" ")[0] for b, text in cells} == {f"{i},{j}": f"{B[i][j]:.3f}" for i in range(len(B)) for j in range(len(B))}
+            assert not await page.locator("#result-B").is_visible() and not await page.locator("#hint-quadratic").is_visible()
+            assert await page.locator("#ranking tbody tr").count() == len(result["ranking"])
+    finally:
+        server.stop()
+
+
+def test_a_fair_study_shows_each_groups_matrices_and_ends_with_lam(tmp_path):
+    asyncio.run(_fair_study(tmp_path))
+
+
+GROUP_NAMES = ["<b>g</b>", "<img src=x onerror=window.pwned=2>"]
+
+
+def _html_grouped_data(path: Path) -> None:
+    """A two-class validation CSV with a group column whose values look like HTML (seeded, fairly good model)."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(400):
+        label = i % 2
+        logits = rng.normal(size=2) + 2.0 * np.eye(2)[label]
+        p0 = float(np.exp(logits[0]) / np.exp(logits).sum())
+        rows.append(f"{'ab'[label]},{p0:.17g},{1.0 - p0:.17g},{GROUP_NAMES[(i // 2) % 2]}")
+    path.write_text("label,p_0,p_1,group\n" + "\n".join(rows) + "\n")
+
+
+async def _html_groups(tmp_path: Path) -> None:
+    data = tmp_path / "grouped.csv"
+    _html_grouped_data(data)
+    out = tmp_path / "study"
+    server = start_server(out, "--data", str(data), "--groups", "group", "--budget", "2", "--repeat-every", "0",
+                          "--participants", "p")
+    try:
+        groups = stored_study(out / "study.sqlite")["groups"]
+        assert sorted(groups) == sorted(GROUP_NAMES)
+        async with chromium() as browser:
+            page = await browser.new_page()
+            await page.goto(server.links["p"])
+            await page.wait_for_selector(NEXT)
+            assert await page.locator("#groups .group-name").all_text_contents() == groups
+            assert await page.locator("main b, main img").count() == 0
+            while not await page.locator("#result").is_visible():
+                number = await _number(page)
+                await page.keyboard.press("1")
+                await page.wait_for_selector(f'#question[data-number="{number + 1}"]:not([hidden]), #result:not([hidden])')
+            assert await page.locator("#result-pairs .pair-name").all_text_contents() == [f"{groups[0]} vs {groups[1]}"]
+            assert await page.locator("main b, main img").count() == 0
+
+            summary = call("GET", f"{server.organiser_api}/summary")[1]
+            await page.goto(server.organiser)
+            await page.wait_for_selector("#pooled-lam:not([hidden])")
+            assert f"λ = {summary['pooled']['lam']:.3f}" in await page.text_content("#pooled-lam")
+            assert await page.locator("#pooled-pairs .pair-name").all_text_contents() == [f"{groups[0]} vs {groups[1]}"]
+            assert not await page.locator("#pooled-B").is_visible()
+            assert await page.locator("main b, main img").count() == 0
+            assert await page.evaluate("() => window.pwned === undefined")
+    finally:
+        server.stop()
+
+
+def test_group_names_that_look_like_html_are_shown_as_text_on_both_pages(tmp_path):
+    asyncio.run(_html_groups(tmp_path))

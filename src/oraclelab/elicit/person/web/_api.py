@@ -15,11 +15,15 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 
 from oraclelab.elicit._rate_space import rate_pairs
-from oraclelab.elicit.person._session import PersonSession
+from oraclelab.elicit.fair._elicited import ElicitedFairMetric
+from oraclelab.elicit.fair._groups import group_pairs
+from oraclelab.elicit.person._session import PersonResult, PersonSession
 from oraclelab.elicit.person._study import PersonStudy, rank_candidates, ranking_rows
 from oraclelab.elicit.person.web._models import (
     AnswerIn,
     ErrorOut,
+    FairResultOut,
+    PairMetric,
     ParticipantIn,
     ParticipantLink,
     QuestionOut,
@@ -105,33 +109,75 @@ def undo(token: str, request: Request) -> SessionOut:
     return _state(session)
 
 
-@router.get("/sessions/{token}/result", response_model=ResultOut, responses={**_UNKNOWN, **_CONFLICT}, tags=["participant"])
-def result(token: str, request: Request) -> ResultOut:
-    """A finished session's metric with 90% intervals, the consistency of its repeats, and the candidate classifiers ranked under it."""
+def _rates(classes: list[str]) -> list[RateName]:
+    """What each entry of a rate vector counts, in the rates' order."""
+    true, predicted = rate_pairs(len(classes))
+    return [RateName(true=classes[i], predicted=classes[j]) for i, j in zip(true, predicted)]
+
+
+def _interval(metric: Any, key: str) -> list | None:
+    """The metric's 90% interval ``key`` as plain lists, or None when it has none."""
+    return metric.uncertainty[key].tolist() if key in metric.uncertainty else None
+
+
+def _consistency(outcome: PersonResult) -> dict[str, Any]:
+    """The result's numbers other than the metric itself (comparisons, repeats, flip rates, stop reason); NaN as None."""
+    return finite_or_none({key: value for key, value in outcome.as_dict().items() if key not in ("name", "a", "B", "lam")})
+
+
+def _fair_result(outcome: PersonResult, metric: ElicitedFairMetric, ranking: list[dict[str, Any]]) -> FairResultOut:
+    """A fair study's result (``metric`` is ``outcome``'s): lam, a, and each pair's B named "g vs h", with their intervals."""
+    classes, groups = list(metric.classes), list(metric.groups)
+    b_intervals = _interval(metric, "B_interval")
+    pairs = [PairMetric(label=f"{groups[g]} vs {groups[h]}", groups=(groups[g], groups[h]), B=metric.B[v].tolist(),
+                        B_interval=None if b_intervals is None else b_intervals[v])
+             for v, (g, h) in enumerate(group_pairs(len(groups)))]
+    return FairResultOut(participant=outcome.name, classes=classes, groups=groups, rates=_rates(classes), lam=metric.lam,
+                         lam_interval=_interval(metric, "lam_interval"), a=metric.a.tolist(),
+                         a_interval=_interval(metric, "a_interval"), pairs=pairs, **_consistency(outcome), ranking=ranking)
+
+
+@router.get("/sessions/{token}/result", response_model=ResultOut | FairResultOut, responses={**_UNKNOWN, **_CONFLICT},
+            tags=["participant"])
+def result(token: str, request: Request) -> ResultOut | FairResultOut:
+    """A finished session's metric with 90% intervals, the consistency of its repeats, and the candidate classifiers ranked under it.
+
+    A fair study's metric (``FairResultOut``) has lam, a and one B per pair of groups instead of a single B.
+    """
     session = _session(request, token)
     _finished(session)
     outcome = session.result()
-    metric, classes = outcome.metric, list(outcome.metric.classes)
-    true, predicted = rate_pairs(len(classes))
-    intervals = {key: metric.uncertainty[key].tolist() if key in metric.uncertainty else None for key in ("a_interval", "B_interval")}
-    numbers = finite_or_none({key: value for key, value in outcome.as_dict().items() if key not in ("name", "a", "B")})
-    return ResultOut(participant=outcome.name, classes=classes,
-                     rates=[RateName(true=classes[i], predicted=classes[j]) for i, j in zip(true, predicted)],
-                     a=metric.a.tolist(), B=metric.B.tolist(), **intervals, **numbers,
-                     ranking=ranking_rows(rank_candidates(study_of(request).space, outcome)))
+    ranking = ranking_rows(rank_candidates(study_of(request).space, outcome))
+    metric = outcome.metric
+    if isinstance(metric, ElicitedFairMetric):
+        return _fair_result(outcome, metric, ranking)
+    classes = list(metric.classes)
+    return ResultOut(participant=outcome.name, classes=classes, rates=_rates(classes), a=metric.a.tolist(), B=metric.B.tolist(),
+                     a_interval=_interval(metric, "a_interval"), B_interval=_interval(metric, "B_interval"),
+                     **_consistency(outcome), ranking=ranking)
+
+
+def _without_server_paths(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with the server's file paths cut to file names: they are not the participant's business.
+
+    An ElicitedMetric keeps its settings (and log path) under ``provenance``; an ElicitedFairMetric at the top.
+    """
+    provenance = document.get("provenance")
+    if provenance is not None and provenance.get("log_path") is not None:
+        provenance["log_path"] = Path(provenance["log_path"]).name
+    settings = (provenance if provenance is not None else document).get("settings") or {}
+    if settings.get("data"):
+        settings["data"] = Path(settings["data"]).name
+    return document
 
 
 @router.get("/sessions/{token}/metric", responses={**_UNKNOWN, **_CONFLICT}, tags=["participant"])
 def metric_document(token: str, request: Request) -> dict[str, Any]:
-    """A finished session's metric as the versioned ElicitedMetric JSON (``oraclelab elicit rank --metric`` reads it)."""
+    """A finished session's metric as versioned JSON: an ElicitedMetric (``oraclelab elicit rank --metric`` reads it),
+    or an ElicitedFairMetric in a fair study (``ElicitedFairMetric.load`` reads it)."""
     session = _session(request, token)
     _finished(session)
-    document = session.result().metric.to_dict()
-    provenance = document["provenance"]  # the server's file paths are not the participant's business
-    provenance["log_path"] = None if provenance["log_path"] is None else Path(provenance["log_path"]).name
-    if provenance["settings"].get("data"):
-        provenance["settings"]["data"] = Path(provenance["settings"]["data"]).name
-    return document
+    return _without_server_paths(session.result().metric.to_dict())
 
 
 @router.post("/organiser/{otoken}/participants", status_code=status.HTTP_201_CREATED, response_model=ParticipantLink,

@@ -14,7 +14,7 @@ from oraclelab.elicit.person._session import Progress
 
 __all__ = [
     "AnswerIn", "ParticipantIn", "ParticipantLink", "Matrix", "QuestionOut", "SessionOut",
-    "RateName", "RankRow", "ResultOut", "SummaryOut", "ErrorOut", "finite_or_none",
+    "RateName", "RankRow", "ResultOut", "PairMetric", "FairResultOut", "SummaryOut", "ErrorOut", "finite_or_none",
 ]
 
 
@@ -55,10 +55,15 @@ class ParticipantLink(BaseModel):
 
 
 class Matrix(BaseModel):
-    """One classifier as a confusion matrix: counts per 1,000 of each true class (rows: true class, columns: predicted)."""
+    """One classifier as a confusion matrix: counts per 1,000 of each true class (rows: true class, columns: predicted).
+
+    In a fair study ``counts`` holds one such matrix per group, in the order of the question's ``groups``
+    (each group's classifier on that group's rows), so its shape is (groups, classes, classes).
+    """
 
     name: Literal["A", "B"]
-    counts: list[list[int]]
+    counts: list[list[int]] | list[list[list[int]]] = Field(
+        ..., description="(classes, classes), or (groups, classes, classes) in a fair study.")
 
 
 class QuestionOut(BaseModel):
@@ -67,6 +72,7 @@ class QuestionOut(BaseModel):
     id: str
     number: int
     classes: list[str]
+    groups: list[str] = Field(..., description="A fair study's groups, in the order of the counts; empty otherwise.")
     left: Matrix
     right: Matrix
     sentences: list[str]
@@ -98,16 +104,15 @@ class RankRow(BaseModel):
     accuracy_rank: float
 
 
-class ResultOut(BaseModel):
-    """The elicited metric score(r) = <a, r> + 1/2 r'Br (greater is better) with 90% intervals, consistency and ranking."""
+class _Outcome(_Strict):
+    """What every result holds besides its metric: who answered, the rates' names, consistency and ranking.
+
+    (Results refuse extra fields, so the result endpoint's ``ResultOut | FairResultOut`` fits exactly one.)
+    """
 
     participant: str
     classes: list[str]
     rates: list[RateName]
-    a: list[float]
-    B: list[list[float]]
-    a_interval: list[list[float]] | None
-    B_interval: list[list[list[float]]] | None
     comparisons: int
     repeats: int
     inconsistent: int
@@ -116,6 +121,39 @@ class ResultOut(BaseModel):
     flip_rate: float | None
     stop_reason: str
     ranking: list[RankRow]
+
+
+class ResultOut(_Outcome):
+    """The elicited metric score(r) = <a, r> + 1/2 r'Br (greater is better) with 90% intervals, consistency and ranking."""
+
+    a: list[float]
+    B: list[list[float]]
+    a_interval: list[list[float]] | None
+    B_interval: list[list[list[float]]] | None
+
+
+class PairMetric(BaseModel):
+    """The fairness term of one pair of groups g < h: the matrix B_gh of (r_g - r_h)' B_gh (r_g - r_h), with 90% intervals."""
+
+    label: str = Field(..., examples=["young vs old"])
+    groups: tuple[str, str]
+    B: list[list[float]]
+    B_interval: list[list[list[float]]] | None
+
+
+class FairResultOut(_Outcome):
+    """A fair study's metric, score = (1 - lam) <a, sum_g T_g r_g> + (lam/2) sum_{g<h} (r_g - r_h)' B_gh (r_g - r_h)
+    (greater is better; T_g r_g is group g's part of the overall rates), with 90% intervals, consistency and ranking.
+
+    ``lam`` in [0, 1] weighs the gaps between groups against performance; ``pairs`` holds one B per pair of groups.
+    """
+
+    groups: list[str]
+    lam: float
+    lam_interval: list[float] | None
+    a: list[float]
+    a_interval: list[list[float]] | None
+    pairs: list[PairMetric]
 
 
 class SummaryOut(BaseModel):

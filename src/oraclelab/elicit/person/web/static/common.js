@@ -75,17 +75,44 @@ function fillTable(table, columns, rows) {
   table.replaceChildren(head, body);
 }
 
-// The metric's a (one row per rate) and B (rates by rates), each value with its 90% interval when given.
-function fillMetric(aTable, bTable, rates, a, B, aInterval, bInterval) {
-  const interval = (bounds) => (bounds ? ` [${fixed(bounds[0])}, ${fixed(bounds[1])}]` : "");
-  fillTable(aTable, aInterval ? ["rate", "a", "90% interval"] : ["rate", "a"], rates.map((rate, i) => [
+function intervalText(bounds) {
+  return bounds ? `[${fixed(bounds[0])}, ${fixed(bounds[1])}]` : "";
+}
+
+// The metric's a, one row per rate, each value with its 90% interval when given.
+function fillA(table, rates, a, aInterval) {
+  fillTable(table, aInterval ? ["rate", "a", "90% interval"] : ["rate", "a"], rates.map((rate, i) => [
     rateLabel(rate),
     [fixed(a[i]), { "data-a": i }],
-    ...(aInterval ? [interval(aInterval[i]).trim()] : []),
+    ...(aInterval ? [intervalText(aInterval[i])] : []),
   ]));
+}
+
+// A matrix B over the rates (rates by rates), each value with its 90% interval when given;
+// `cell` gives each value's cell its attributes.
+function fillB(table, rates, B, bInterval, cell = (i, j) => ({ "data-b": `${i},${j}` })) {
   const names = rates.map((rate) => `${rate.true} → ${rate.predicted}`);
-  fillTable(bTable, ["B", ...names], B.map((row, i) => [
+  const withInterval = (value, bounds) => (bounds ? `${fixed(value)} ${intervalText(bounds)}` : fixed(value));
+  fillTable(table, ["B", ...names], B.map((row, i) => [
     names[i],
-    ...row.map((value, j) => [`${fixed(value)}${interval(bInterval && bInterval[i][j])}`, { "data-b": `${i},${j}` }]),
+    ...row.map((value, j) => [withInterval(value, bInterval && bInterval[i][j]), cell(i, j)]),
   ]));
+}
+
+// The metric's a and B (the metric score(r) = a·r + ½ rᵀBr).
+function fillMetric(aTable, bTable, rates, a, B, aInterval, bInterval) {
+  fillA(aTable, rates, a, aInterval);
+  fillB(bTable, rates, B, bInterval);
+}
+
+// A fair metric's B of each pair of groups, under a heading "g vs h", into `container`;
+// `pairs` are {label, B, B_interval}. Cells carry data-pair (the pair's index) and data-b.
+function fillPairs(container, rates, pairs) {
+  container.replaceChildren(...pairs.map((pair, v) => {
+    const part = el("div", { class: "group-pair", "data-pair": v });
+    const table = el("table", { class: "numbers" });
+    fillB(table, rates, pair.B, pair.B_interval, (i, j) => ({ "data-pair": v, "data-b": `${i},${j}` }));
+    part.append(el("h3", { class: "pair-name" }, pair.label), table);
+    return part;
+  }));
 }

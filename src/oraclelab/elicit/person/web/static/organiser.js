@@ -55,11 +55,34 @@ function showAgreement(agreement) {
     agreement.kendall_tau.map((row, i) => [agreement.names[i], ...row.map((tau) => fixed(tau))]));
 }
 
-function showPooled(pooled, classes) {
+// The pairs (g, h), g < h, of a fair study's groups, in the order of its B matrices, named "g vs h".
+function pairLabels(groups) {
+  const labels = [];
+  groups.forEach((g, i) => groups.slice(i + 1).forEach((h) => labels.push(`${g} vs ${h}`)));
+  return labels;
+}
+
+function showPooled(pooled, study) {
   byId("pooled-section").hidden = !pooled;
   if (!pooled) return;
-  byId("pooled-from").textContent = `The mean direction of the metrics of ${pooled.from.join(", ")}.`;
-  fillMetric(byId("pooled-a"), byId("pooled-B"), rateNames(classes), pooled.a, pooled.B, null, null);
+  const cancelled = pooled.a === null;  // the people's metrics point in opposite directions
+  byId("pooled-from").textContent = cancelled
+    ? `No pooled metric from ${pooled.from.join(", ")}: ${pooled.why}`
+    : `The mean direction of the metrics of ${pooled.from.join(", ")}.`;
+  const rates = rateNames(study.classes);
+  const fair = !cancelled && study.groups && study.groups.length > 0 && pooled.lam !== undefined;
+  byId("pooled-lam").hidden = !fair;
+  byId("pooled-a").hidden = cancelled;
+  byId("pooled-B").hidden = fair || cancelled;
+  byId("pooled-pairs").hidden = !fair;
+  if (cancelled) return;
+  if (fair) {
+    byId("pooled-lam").textContent = `Weight of the gaps between groups: λ = ${fixed(pooled.lam)}`;
+    fillA(byId("pooled-a"), rates, pooled.a, null);
+    fillPairs(byId("pooled-pairs"), rates, pairLabels(study.groups).map((label, v) => ({ label, B: pooled.B[v], B_interval: null })));
+  } else {
+    fillMetric(byId("pooled-a"), byId("pooled-B"), rates, pooled.a, pooled.B, null, null);
+  }
 }
 
 async function refresh() {
@@ -67,11 +90,12 @@ async function refresh() {
     const summary = await api("GET", `${organiserPath}/summary`);
     const study = summary.study;
     const budget = study.settings.budget === null ? "default" : study.settings.budget;
-    byId("study").textContent = `${study.source} · classes ${study.classes.join(", ")} · budget ${budget} · `
+    const groups = study.groups && study.groups.length ? ` · groups ${study.groups.join(", ")}` : "";
+    byId("study").textContent = `${study.source} · classes ${study.classes.join(", ")}${groups} · budget ${budget} · `
       + `a repeat every ${study.settings.repeat_every || "–"} questions · seed ${study.settings.seed}`;
     showPeople(summary.participants);
     showAgreement(summary.agreement);
-    showPooled(summary.pooled, study.classes);
+    showPooled(summary.pooled, study);
   } catch (error) {
     say(error.message);
   }

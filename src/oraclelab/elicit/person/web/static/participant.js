@@ -1,6 +1,8 @@
 "use strict";
 // The participant's page: one question at a time from /api/sessions/<token>, answered by a click
-// or a key (1: A, 2: B, =: can't tell, u: undo); the result page once the session is finished.
+// or a key (1: A, 2: B, =: can't tell, u: undo); the result page once the session is finished. In a
+// fair study each question shows one row per group (A's and B's matrices for that group) and the
+// result shows lam and one B per pair of groups.
 
 const sessionPath = `/api/sessions/${encodeURIComponent(tokenFromPath())}`;
 const KEYS = { "1": "left", "2": "right", "=": "equal" };
@@ -19,7 +21,8 @@ function setBusy(value) {
   for (const button of document.querySelectorAll("button")) button.disabled = value;
 }
 
-function fillMatrix(table, side, classes, counts) {
+// One classifier's counts per 1,000 of each true class; in a fair study `group` (its index) marks every cell too.
+function fillMatrix(table, side, classes, counts, group = null) {
   const head = el("thead");
   const top = el("tr");
   top.append(el("th", { scope: "col", class: "corner" }, "true ↓  says →"));
@@ -30,11 +33,28 @@ function fillMatrix(table, side, classes, counts) {
     const tr = el("tr");
     tr.append(el("th", { scope: "row" }, classes[i]));
     row.forEach((count, j) => {
-      tr.append(el("td", { "data-side": side, "data-true": i, "data-pred": j, class: i === j ? "hit" : "miss" }, count));
+      const attributes = { "data-side": side, "data-true": i, "data-pred": j, class: i === j ? "hit" : "miss" };
+      if (group !== null) attributes["data-group"] = group;
+      tr.append(el("td", attributes, count));
     });
     body.append(tr);
   });
   table.replaceChildren(head, body);
+}
+
+// A fair question's group `g`: its name as a heading over A's and B's matrices for that group, side by side.
+function groupRow(question, g) {
+  const pair = el("div", { class: "pair" });
+  for (const [side, classifier] of [["A", question.left], ["B", question.right]]) {
+    const table = el("table", { class: "matrix", "data-side": side, "data-group": g });
+    fillMatrix(table, side, question.classes, classifier.counts[g], g);
+    const figure = el("figure", { class: "side" });
+    figure.append(el("figcaption", {}, side), table);
+    pair.append(figure);
+  }
+  const row = el("section", { class: "group", "data-group": g });
+  row.append(el("h3", { class: "group-name" }, question.groups[g]), pair);
+  return row;
 }
 
 function showQuestion(state) {
@@ -43,8 +63,16 @@ function showQuestion(state) {
   const section = byId("question");
   section.dataset.questionId = question.id;
   section.dataset.number = question.number;
-  fillMatrix(byId("matrix-A"), "A", question.classes, question.left.counts);
-  fillMatrix(byId("matrix-B"), "B", question.classes, question.right.counts);
+  const fair = question.groups.length > 0;
+  byId("pair").hidden = fair;
+  byId("groups").hidden = !fair;
+  byId("groups-hint").hidden = !fair;
+  if (fair) {
+    byId("groups").replaceChildren(...question.groups.map((_, g) => groupRow(question, g)));
+  } else {
+    fillMatrix(byId("matrix-A"), "A", question.classes, question.left.counts);
+    fillMatrix(byId("matrix-B"), "B", question.classes, question.right.counts);
+  }
   const sentences = question.sentences.length ? question.sentences : ["A and B look the same to the nearest case in 1,000."];
   byId("sentences").replaceChildren(...sentences.map((text) => el("li", {}, text)));
   byId("progress").textContent = `question ${question.number} · about ${state.progress.left_estimate} left`;
@@ -52,12 +80,28 @@ function showQuestion(state) {
   section.hidden = false;
 }
 
+// A fair metric's lam, the weight of the gaps between groups, with its 90% interval.
+function showLam(result) {
+  const interval = result.lam_interval ? ` (90% interval ${intervalText(result.lam_interval)})` : "";
+  byId("result-lam").replaceChildren("Weight of the gaps between groups: λ = ",
+    el("strong", { "data-lam": "" }, fixed(result.lam)), interval);
+}
+
 function showResult(result, progress) {
   current = null;
   byId("progress").textContent = `finished · ${progress.answered} answers`;
   const stopped = result.stop_reason === "tol" ? "the metric was pinned down" : "the questions ran out";
   byId("result-summary").textContent = `From ${result.comparisons} comparisons (stopped because ${stopped}).`;
-  fillMetric(byId("result-a"), byId("result-B"), result.rates, result.a, result.B, result.a_interval, result.B_interval);
+  const fair = Array.isArray(result.pairs);
+  for (const id of ["hint-fair", "result-lam", "result-pairs"]) byId(id).hidden = !fair;
+  for (const id of ["hint-quadratic", "result-B"]) byId(id).hidden = fair;
+  if (fair) {
+    showLam(result);
+    fillA(byId("result-a"), result.rates, result.a, result.a_interval);
+    fillPairs(byId("result-pairs"), result.rates, result.pairs);
+  } else {
+    fillMetric(byId("result-a"), byId("result-B"), result.rates, result.a, result.B, result.a_interval, result.B_interval);
+  }
   byId("consistency").textContent = result.repeats
     ? `${result.repeats} questions came again with the sides swapped; ${result.inconsistent} answered differently the second time (${percent(result.inconsistency_rate)}).`
     : "No question was asked twice in this study.";

@@ -1,8 +1,9 @@
-"""Screenshots of ``oraclelab elicit serve`` for the README: the question page and the result page.
+"""Screenshots of ``oraclelab elicit serve`` for the README: the question page, the result page
+and a fair study's question (one pair of matrices per group).
 
 Starts the real command on breast_cancer in a temporary folder, opens a participant's link in
 Debian's chromium (driven by Playwright), answers with a fixed metric by key press and saves
-two PNGs. Run: ``.venv/bin/python scripts/screenshots.py [--out docs/images]``.
+two PNGs; then serves a study grouped by "mean radius" and saves its first question. Run: ``.venv/bin/python scripts/screenshots.py [--out docs/images]``.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(folder: Path, port: int) -> tuple[subprocess.Popen, str]:
+def _serve(folder: Path, port: int, *options: str) -> tuple[subprocess.Popen, str]:
     """The running command and the participant's link it printed."""
     process = subprocess.Popen([sys.executable, "-m", "oraclelab", "elicit", "serve", "--dataset", "breast_cancer", "--budget", "12",
-                                "--repeat-every", "4", "--participants", "ann", "--out", str(folder), "--port", str(port)],
-                               stdout=subprocess.PIPE, text=True)
+                                "--repeat-every", "4", "--participants", "ann", "--out", str(folder), "--port", str(port),
+                                *options], stdout=subprocess.PIPE, text=True)
     for line in process.stdout:
         found = re.match(r"ann: (\S+)", line)
         if found:
@@ -56,31 +57,45 @@ def _answer(page) -> None:
     page.wait_for_selector(f'#question[data-number="{number + 1}"]:not([hidden]), #result:not([hidden])')
 
 
+def _shoot(folder: Path, options: tuple[str, ...], take) -> None:
+    """Serve a study with ``options``, open the participant's link in chromium, ``take(page)``, stop the server."""
+    process, link = _serve(folder, _free_port(), *options)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 960, "height": 560})
+            page.goto(link)
+            page.wait_for_selector("#question:not([hidden])")
+            take(page)
+            browser.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/images"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+
+    def question_and_result(page) -> None:
+        for _ in range(4):  # a few answers in, so the progress line reads as it does mid-session
+            _answer(page)
+        page.screenshot(path=str(args.out / "serve_question.png"))
+        while page.locator("#result").is_hidden():
+            _answer(page)
+        page.set_viewport_size({"width": 960, "height": 780})
+        page.screenshot(path=str(args.out / "serve_result.png"), full_page=True)
+
+    def fair_question(page) -> None:
+        page.set_viewport_size({"width": 960, "height": 900})
+        page.screenshot(path=str(args.out / "serve_fair_question.png"), full_page=True)
+
     with tempfile.TemporaryDirectory() as folder:
-        process, link = _serve(Path(folder) / "study", _free_port())
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 960, "height": 560})
-                page.goto(link)
-                page.wait_for_selector("#question:not([hidden])")
-                for _ in range(4):  # a few answers in, so the progress line reads as it does mid-session
-                    _answer(page)
-                page.screenshot(path=str(args.out / "serve_question.png"))
-                while page.locator("#result").is_hidden():
-                    _answer(page)
-                page.set_viewport_size({"width": 960, "height": 780})
-                page.screenshot(path=str(args.out / "serve_result.png"), full_page=True)
-                browser.close()
-        finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)
-    print(f"Wrote {args.out / 'serve_question.png'} and {args.out / 'serve_result.png'}")
+        _shoot(Path(folder) / "study", (), question_and_result)
+        _shoot(Path(folder) / "fair", ("--groups", "mean radius"), fair_question)
+    print(f"Wrote serve_question.png, serve_result.png and serve_fair_question.png in {args.out}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,17 @@ def test_scorer_in_grid_search_picks_the_model_a_hand_computation_says():
     assert by_accuracy.best_params_ == {"constant": "neg"}
 
 
+def test_ranking_with_class_names_that_are_numbers_scores_each_set_as_its_labels_say():
+    """Classes "1" and "2" (sorted labels of a file): a prediction set that is all "2" must be scored as
+    class "2" everywhere, not as the class whose index is 2's name read as a number."""
+    metric = ElicitedMetric(np.array([-1.0, -0.25]), np.zeros((2, 2)), ("1", "2"))
+    y = ["1", "2", "2", "1"]
+    ranking = rank_predictions(metric, y, {"all2": ["2"] * 4, "all1": ["1"] * 4, "right": y})
+    # by hand: all "2" calls both class-"1" cases "2" (rate 1 -> -1.0); all "1" calls both class-"2" cases "1" (-0.25)
+    np.testing.assert_allclose(ranking.scores, [-1.0, -0.25, 0.0])
+    np.testing.assert_allclose(ranking.accuracies, [0.5, 0.5, 1.0])
+
+
 def test_ranking_with_accuracy_and_kendall_tau():
     metric = ElicitedMetric(np.array([-0.1, -1.0]), np.zeros((2, 2)), ("0", "1"))
     y = np.array([0] * 6 + [1] * 4)

@@ -223,12 +223,13 @@ def rank_predictions(metric: Any, y_true: Any, predictions: Mapping[str, Any] | 
     if len(items) < 1:
         raise ParameterError("rank_predictions needs at least one prediction set.")
     y = _label_indices(y_true, metric.classes, "y_true")
+    names = np.asarray(metric.classes, dtype=object)  # the metric is told class names: indices could read as names
     scores, accuracies = [], []
     for name, y_pred in items:
         p = _label_indices(y_pred, metric.classes, str(name))
         if p.shape != y.shape:
             raise ParameterError(f"prediction set {name!r} has {p.size} labels but y_true {y.size}; the lengths must match.")
-        scores.append(float(metric.score(y, p, **metadata)))
+        scores.append(float(metric.score(names[y], names[p], **metadata)))
         accuracies.append(float(np.mean(p == y)))
     s, acc = np.array(scores), np.array(accuracies)
     tau = float(kendalltau(s, acc).statistic) if len(items) > 1 else math.nan

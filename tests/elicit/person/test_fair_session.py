@@ -124,3 +124,11 @@ def test_two_people_on_a_fair_study_get_an_agreement_and_a_pooled_fair_metric(fa
     assert 0 < pooled["lam"] < 1 and np.array(pooled["B"]).shape == (1, 2, 2)
     for person in summary["participants"]:
         assert [row["rank"] for row in person["ranking"]] == sorted(row["rank"] for row in person["ranking"])
+
+
+def test_an_empty_group_column_is_refused_not_ignored():
+    from oraclelab.elicit.person import PersonSettings
+    from oraclelab.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="'groups'.*empty"):
+        PersonSettings(dataset="breast_cancer", groups="  ")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from oraclelab._config import option
 from oraclelab.elicit._data_options import DataOptions
 from oraclelab.elicit.fair._group_data import GroupedRateSpace, group_column, grouped_rate_space
+from oraclelab.errors import ParameterError
 
 __all__ = ["GroupedDataOptions"]
 
@@ -17,6 +18,11 @@ class GroupedDataOptions(DataOptions):
 
     groups: str | None = option(None, help="Sensitive feature column: a column of --data, or a feature of --dataset "
                                            "binarised at its median (e.g. 'mean radius' of breast_cancer).")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.groups is not None and not str(self.groups).strip():
+            raise ParameterError(f"The 'groups' parameter of {self.OWNER} names a column; got an empty name.")
 
     def data_dict(self) -> dict:
         return {**super().data_dict(), "groups": self.groups}

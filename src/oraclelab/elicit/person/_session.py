@@ -333,7 +333,7 @@ class SessionState:
         """The metric elicited so far (the final one once finished), its uncertainty and the consistency of the repeats."""
         settings = {**self.study.settings.as_dict(), "participant": self.participant.name}
         if self.study.fair:
-            metric, report = self._fair_metric(settings)
+            metric, report = self._fair_metric({**settings, "log_path": log_path})
         else:
             active: ActiveResult = self._elicitor.result()
             uncertainty = {"a_std": active.a_std[0], "B_std": active.B_std[0],

@@ -45,7 +45,8 @@ class PersonSettings(GroupedDataOptions):
 
     OWNER = "elicit ask/serve"
 
-    budget: int | None = option(None, help="Comparisons per person (default: 1.2 x the information limit: 40 for k = 2, 210 for k = 3).")
+    budget: int | None = option(None, help="Comparisons per person (default: 1.2 x the information limit: 40 for k = 2, 210 for k = 3; "
+                                                    "a fair study counts its group pairs: 80 for 3 groups and k = 2).")
     tol: float = option(DEFAULT_TOL, help="Stop early when the posterior's RMS standard deviation is at most this.")
     repeat_every: int = option(10, help="Every n-th question repeats an earlier one with sides swapped, to measure consistency (0: never).")
     noise_model: str = option("auto", help="What the elicitor assumes of the person: 'auto' (estimate from the answers) or a "

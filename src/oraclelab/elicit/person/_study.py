@@ -49,18 +49,18 @@ def candidate_rules(n_classes: int, classes: tuple[str, ...]) -> dict[str, np.nd
 
 def rank_candidates(space: RateSpace | GroupedRateSpace, result: PersonResult) -> Ranking:
     """The candidate rules ranked on the held-out rows by the participant's metric, with accuracy beside it
-    (in a fair study on every group's held-out rows, the metric told each row's group)."""
+    (in a fair study on every group's held-out rows, the metric told each row's group). Labels are passed
+    as class names, since class indices could read as names when the names are numbers."""
     rules = candidate_rules(len(space.classes), space.classes)
+    names = np.asarray(space.classes, dtype=object)
+    held = [s.held_out for s in space.spaces] if isinstance(space, GroupedRateSpace) else [space.held_out]
+    labels = names[np.concatenate([h.labels for h in held])]
+    predictions = [(name, names[np.concatenate([rule_predict(gains[None], h.proba)[0] for h in held])])
+                   for name, gains in rules.items()]
     if isinstance(space, GroupedRateSpace):
-        held = [s.held_out for s in space.spaces]
-        labels = np.concatenate([h.labels for h in held])
         groups = np.concatenate([[name] * h.n_rows for name, h in zip(space.names, held)])
-        predictions = [(name, np.concatenate([rule_predict(gains[None], h.proba)[0] for h in held]))
-                       for name, gains in rules.items()]
         return rank_predictions(result.metric, labels, predictions, sensitive_features=groups)
-    held = space.held_out
-    predictions = [(name, rule_predict(gains[None], held.proba)[0]) for name, gains in rules.items()]
-    return rank_predictions(result.metric, held.labels, predictions)
+    return rank_predictions(result.metric, labels, predictions)
 
 
 def study_summary(record: StudyRecord, results: list[PersonResult]) -> dict:

@@ -148,15 +148,17 @@ def binary(op: str, a: Node, b: Node) -> Node:
     return _folded(op, a, b)
 
 
-def _constructor(op: str) -> Callable[[Node, Node], Node]:
+def _constructor(name: str, op: str) -> Callable[[Node, Node], Node]:
     def construct(a: Node, b: Node) -> Node:
         return binary(op, a, b)
 
+    construct.__name__ = construct.__qualname__ = name
     construct.__doc__ = f"``a {op} b``, simplified as :func:`binary` does."
     return construct
 
 
-add, sub, mul, div, power = (_constructor(op) for op in ("+", "-", "*", "/", "**"))
+add, sub, mul, div, power = (_constructor(name, op) for name, op in
+                             (("add", "+"), ("sub", "-"), ("mul", "*"), ("div", "/"), ("power", "**")))
 
 
 def neg(a: Node) -> Node:

@@ -2,7 +2,7 @@
 
 Latent formulas are fitted to a network's approximate latents and the outer formula to
 their values, so the composition's constants carry both fits' errors. With its structure
-fixed, one Levenberg-Marquardt fit of all its constants on the target itself removes them;
+fixed, one least-squares fit of all its constants on the target itself removes them;
 pruning then drops the constants a fit has driven to (near) zero, such as ``exp(2e-7*x)``,
 and replaces functions whose argument a fit has driven toward zero by their limits:
 ``2581*x0*sin(0.001744*x1)`` is ``4.5*x0*x1`` to 4e-6 on data with ``|x1| < 3.5``.
@@ -37,10 +37,12 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
     The refit is kept only when it lowers the mean squared error on the validation data
     (the training data without it); otherwise, when the fit fails, or when the formula has
     more than ``max_constants`` constants (too long to be exact, and its Jacobian too long to
-    derive), ``expression`` is returned unchanged. Integers
-    (exponents, integral factors) are kept as they are.
+    derive), ``expression`` is returned unchanged. Integers (exponents, integral factors) are
+    kept as they are. ``max_evaluations`` bounds the evaluations of the formula (those of its
+    Jacobian come on top, one per step).
     """
     from scipy.optimize import least_squares
+    from threadpoolctl import threadpool_limits
 
     constants = sorted(expression.atoms(sympy.Float), key=lambda c: (float(c), str(c)))
     if not constants or len(constants) > max_constants:
@@ -49,9 +51,11 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
     template = expression.xreplace(dict(zip(constants, parameters)))
     arguments = [*symbols, *parameters]
     function = sympy.lambdify(arguments, template, modules="numpy")
-    # The exact Jacobian: MINPACK's finite-difference path (scipy 1.17's lmdif) gave different
-    # fits from identical calls, one run in a few; with the derivatives given (lmder) every run
-    # is the same, and each fit takes half the time.
+    # The exact Jacobian and scipy's trust-region solver, on one BLAS thread: MINPACK's
+    # Levenberg-Marquardt (scipy 1.17) gave different fits from identical calls in one process,
+    # by finite differences (6 outcomes in 40 refits of F11's composition) and with the
+    # Jacobian given too (3 in 20); trf gives one, and one thread keeps its SVD per step fast
+    # on a busy machine (a 20-constant refit: 31 s with the default threads, 1.6 s with one).
     derivatives = sympy.lambdify(arguments, [sympy.diff(template, p) for p in parameters], modules="numpy")
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     columns = [X[:, k] for k in range(X.shape[1])]
@@ -69,8 +73,9 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
 
     start = np.array([float(c) for c in constants])
     try:
-        fit = least_squares(residuals, start, jac=jacobian, method="trf", x_scale="jac", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                            max_nfev=max_evaluations)
+        with threadpool_limits(1):
+            fit = least_squares(residuals, start, jac=jacobian, method="trf", x_scale="jac", xtol=1e-15, ftol=1e-15,
+                                gtol=1e-15, max_nfev=max_evaluations)
     except (ValueError, np.linalg.LinAlgError):
         return expression
     refitted = template.xreplace({p: sympy.Float(float(v)) for p, v in zip(parameters, fit.x)})

@@ -91,6 +91,19 @@ async def _number(page) -> int:
     return int(await page.get_attribute("#question", "data-number"))
 
 
+async def _press(page, key: str) -> None:
+    """Press ``key`` on the question on screen and wait for the next question or the result page."""
+    number = await _number(page)
+    await page.keyboard.press(key)
+    await page.wait_for_selector(f'#question[data-number="{number + 1}"]:not([hidden]), #result:not([hidden])')
+
+
+async def _press_until_result(page, key: str) -> None:
+    """Answer every question with ``key`` until the result page shows."""
+    while not await page.locator("#result").is_visible():
+        await _press(page, key)
+
+
 async def _answer_until(page, metric, stop: int | None) -> list[int]:
     """Answer by key press with ``metric`` until the question after ``stop`` shows (None: to the result page); the numbers answered."""
     answered = []
@@ -100,8 +113,7 @@ async def _answer_until(page, metric, stop: int | None) -> list[int]:
             return answered
         number = await _number(page)
         a_score, b_score = _score(metric, await _read_rates(page, "A")), _score(metric, await _read_rates(page, "B"))
-        await page.keyboard.press("1" if a_score >= b_score else "2")
-        await page.wait_for_selector(f'#question[data-number="{number + 1}"]:not([hidden]), #result:not([hidden])')
+        await _press(page, "1" if a_score >= b_score else "2")
         answered.append(number)
 
 
@@ -190,18 +202,31 @@ def test_two_people_answer_by_key_through_a_sigkill_and_get_their_metric(tmp_pat
         server.stop()
 
 
+async def _no_markup_from_names(page, tags: str = "b, img") -> bool:
+    """True when none of ``tags`` is an element inside main and no injected handler ran: names stayed text."""
+    selector = ", ".join(f"main {tag.strip()}" for tag in tags.split(","))
+    return await page.locator(selector).count() == 0 and await page.evaluate("() => window.pwned === undefined")
+
+
 CLASSES = ["<b>x</b>", "<img src=x onerror=window.pwned=1>", "a&b"]
 
 
-def _html_named_data(path: Path) -> None:
-    """A validation CSV whose class names look like HTML: labels and probabilities from a seeded, fairly good model."""
-    rng = np.random.default_rng(5)
+def _model_rows(n_rows: int, n_classes: int, seed: int) -> list[tuple[int, str]]:
+    """Labels cycling through the classes and a seeded, fairly good model's probabilities, as CSV cells
+    (the last column is one minus the others, so every row sums to 1)."""
+    rng = np.random.default_rng(seed)
     rows = []
-    for i in range(300):
-        label = i % 3
-        logits = rng.normal(size=3) + 2.0 * np.eye(3)[label]
-        proba = np.exp(logits) / np.exp(logits).sum()
-        rows.append(f"{CLASSES[label]},{proba[0]:.17g},{proba[1]:.17g},{1.0 - proba[0] - proba[1]:.17g}")
+    for i in range(n_rows):
+        label = i % n_classes
+        logits = rng.normal(size=n_classes) + 2.0 * np.eye(n_classes)[label]
+        proba = (np.exp(logits) / np.exp(logits).sum())[:-1]
+        rows.append((label, ",".join([*(f"{p:.17g}" for p in proba), f"{1.0 - proba.sum():.17g}"])))
+    return rows
+
+
+def _html_named_data(path: Path) -> None:
+    """A validation CSV whose class names look like HTML."""
+    rows = [f"{CLASSES[label]},{proba}" for label, proba in _model_rows(300, 3, seed=5)]
     path.write_text("label,p_0,p_1,p_2\n" + "\n".join(rows) + "\n")
 
 
@@ -220,22 +245,18 @@ async def _html_names(tmp_path: Path) -> None:
                 header = await page.locator(f"#matrix-{side} thead th").all_text_contents()
                 rows = await page.locator(f"#matrix-{side} tbody th").all_text_contents()
                 assert header[1:] == CLASSES and rows == CLASSES
-            assert await page.locator("main b, main img").count() == 0
+            assert await _no_markup_from_names(page)
             sentences = " ".join(await page.locator("#sentences li").all_text_contents())
             assert any(f"'{name}'" in sentences for name in CLASSES)
-            while not await page.locator("#result").is_visible():
-                number = await _number(page)
-                await page.keyboard.press("2")
-                await page.wait_for_selector(f'#question[data-number="{number + 1}"]:not([hidden]), #result:not([hidden])')
+            await _press_until_result(page, "2")
             rates = await page.locator("#result-a tbody td:first-child").all_text_contents()
             assert rates[0] == f"true {CLASSES[0]} → called {CLASSES[1]}"
-            assert await page.locator("main b, main img").count() == 0
+            assert await _no_markup_from_names(page)
 
             await page.goto(server.organiser)
             await page.wait_for_selector("#people td[data-name]")
             assert "<i>eve</i>" in await page.locator("#people td[data-name]").all_text_contents()
-            assert await page.locator("main i, main b, main img").count() == 0
-            assert await page.evaluate("() => window.pwned === undefined")
+            assert await _no_markup_from_names(page, "i, b, img")
     finally:
         server.stop()
 
@@ -301,8 +322,7 @@ async def _fair_study(tmp_path: Path) -> None:
                 assert shown["A"] == question["left"]["counts"] and shown["B"] == question["right"]["counts"]
                 assert await page.locator("#matrix-A td, #matrix-B td").count() == 0 and not await page.locator("#pair").is_visible()
                 key = "1" if _fair_cost(shown["A"]) <= _fair_cost(shown["B"]) else "2"
-                await page.keyboard.press(key)
-                await page.wait_for_selector(f'#question[data-number="{question["number"] + 1}"]:not([hidden]), #result:not([hidden])')
+                await _press(page, key)
                 pressed.append((question["number"], {"1": "left", "2": "right"}[key]))
             logged = [(p["question"], p["choice"]) for kind, p in logged_events(out / "study.sqlite", "fay") if kind == "answer"]
             assert logged == pressed and len(pressed) == FAIR_BUDGET  # every key press advanced and was recorded
@@ -332,14 +352,8 @@ GROUP_NAMES = ["<b>g</b>", "<img src=x onerror=window.pwned=2>"]
 
 
 def _html_grouped_data(path: Path) -> None:
-    """A two-class validation CSV with a group column whose values look like HTML (seeded, fairly good model)."""
-    rng = np.random.default_rng(7)
-    rows = []
-    for i in range(400):
-        label = i % 2
-        logits = rng.normal(size=2) + 2.0 * np.eye(2)[label]
-        p0 = float(np.exp(logits[0]) / np.exp(logits).sum())
-        rows.append(f"{'ab'[label]},{p0:.17g},{1.0 - p0:.17g},{GROUP_NAMES[(i // 2) % 2]}")
+    """A two-class validation CSV with a group column whose values look like HTML."""
+    rows = [f"{'ab'[label]},{proba},{GROUP_NAMES[(i // 2) % 2]}" for i, (label, proba) in enumerate(_model_rows(400, 2, seed=7))]
     path.write_text("label,p_0,p_1,group\n" + "\n".join(rows) + "\n")
 
 
@@ -357,13 +371,10 @@ async def _html_groups(tmp_path: Path) -> None:
             await page.goto(server.links["p"])
             await page.wait_for_selector(NEXT)
             assert await page.locator("#groups .group-name").all_text_contents() == groups
-            assert await page.locator("main b, main img").count() == 0
-            while not await page.locator("#result").is_visible():
-                number = await _number(page)
-                await page.keyboard.press("1")
-                await page.wait_for_selector(f'#question[data-number="{number + 1}"]:not([hidden]), #result:not([hidden])')
+            assert await _no_markup_from_names(page)
+            await _press_until_result(page, "1")
             assert await page.locator("#result-pairs .pair-name").all_text_contents() == [f"{groups[0]} vs {groups[1]}"]
-            assert await page.locator("main b, main img").count() == 0
+            assert await _no_markup_from_names(page)
 
             summary = call("GET", f"{server.organiser_api}/summary")[1]
             await page.goto(server.organiser)
@@ -371,8 +382,7 @@ async def _html_groups(tmp_path: Path) -> None:
             assert f"λ = {summary['pooled']['lam']:.3f}" in await page.text_content("#pooled-lam")
             assert await page.locator("#pooled-pairs .pair-name").all_text_contents() == [f"{groups[0]} vs {groups[1]}"]
             assert not await page.locator("#pooled-B").is_visible()
-            assert await page.locator("main b, main img").count() == 0
-            assert await page.evaluate("() => window.pwned === undefined")
+            assert await _no_markup_from_names(page)
     finally:
         server.stop()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oraclelab.cli._study_folder import file_safe, metric_path, study_lock
+from oraclelab.cli._study_folder import metric_path, study_lock
+from oraclelab.elicit.person._study import safe_name
 from oraclelab.errors import RunError
 
 
@@ -32,5 +33,5 @@ def test_two_terminals_share_a_study_but_not_a_participant(tmp_path):
 
 
 def test_names_become_safe_file_names(tmp_path):
-    assert file_safe("ann lee/../x") == "ann_lee_.._x"
+    assert safe_name("ann lee/../x") == "ann_lee_.._x"
     assert metric_path(tmp_path, "a b").name == "metric_a_b.json"

@@ -20,15 +20,12 @@ from oraclelab.elicit.person import PersonSettings
 from oraclelab.elicit.person._study import safe_name
 from oraclelab.errors import RunError, RunExistsError
 
-__all__ = ["file_safe", "metric_path", "open_study", "study_lock", "write_summary", "save_results"]
-
-
-file_safe = safe_name
+__all__ = ["metric_path", "open_study", "study_lock", "write_summary", "save_results"]
 
 
 def metric_path(folder: Path, name: str) -> Path:
     """Where a participant's elicited metric is saved: ``metric_<name>.json``."""
-    return folder / f"metric_{file_safe(name)}.json"
+    return folder / f"metric_{safe_name(name)}.json"
 
 
 def _holds_study(folder: Path) -> bool:
@@ -120,6 +117,6 @@ def study_lock(out: Path, name: str | None = None) -> Iterator[None]:
         else:
             _lock(out / ".study.lock", fcntl.LOCK_SH, f"The study in {out} is being served ('elicit serve'); "
                                                       "answer in the browser or stop the server first.", stack)
-            _lock(out / f".ask_{file_safe(name)}.lock", fcntl.LOCK_EX,
+            _lock(out / f".ask_{safe_name(name)}.lock", fcntl.LOCK_EX,
                   f"Another 'elicit ask' is answering as {name!r} in {out}; finish or quit it first.", stack)
         yield

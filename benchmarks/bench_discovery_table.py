@@ -40,25 +40,45 @@ def _equivalent(formula, truth) -> bool:
     return bool(are_equivalent(formula.xreplace({s: by_name.get(s.name, s) for s in formula.free_symbols}), truth))
 
 
-def run_one(name: str, seed: int, args: argparse.Namespace) -> tuple[dict, list[dict]]:
-    """One problem and seed: the portfolio's row, the baseline's, and one row per candidate."""
+def run_portfolio(problem, seed: int, *, rows: int, noise: float, workers: int, folder: Path):
+    """Export ``problem`` as a CSV in ``folder``, run the default ``discover --data`` portfolio on it, write its run folder.
+
+    Returns the ``PortfolioResult`` and the CSV's path.
+    """
     from oraclelab.runs import RunFolder
     from oraclelab.symbolic.discovery import DiscoveryConfig, discover_portfolio, write_portfolio
-    from oraclelab.symbolic.problems import export_problem, get_problem, write_problem_csv
+    from oraclelab.symbolic.problems import export_problem, write_problem_csv
+
+    exported = export_problem(problem, rows, noise=noise, seed=seed)
+    csv = write_problem_csv(folder / f"{exported.problem}.csv", exported)
+    config = DiscoveryConfig(data=str(csv), inputs=tuple(exported.input_names), target="y", seed=seed,
+                             workers=workers)
+    portfolio = discover_portfolio(config)
+    write_portfolio(RunFolder(folder / "discover", overwrite=True), portfolio)
+    return portfolio, csv
+
+
+def candidate_rows(portfolio, truth, **key) -> list[dict]:
+    """One row per candidate of ``portfolio``: ``key``, library, score, times, caps, chosen, equivalence to ``truth``."""
+    return [{**key, **{k: c[k] for k in ("library", "mse_validation", "complexity", "seconds", "cpu_seconds",
+                                         "time_capped", "chosen")},
+             "equivalent": None if candidate.formula is None else _equivalent(candidate.formula, truth)}
+            for candidate, c in zip(portfolio.candidates, portfolio.candidate_rows())]
+
+
+def run_one(name: str, seed: int, args: argparse.Namespace) -> tuple[dict, list[dict]]:
+    """One problem and seed: the portfolio's row, the baseline's, and one row per candidate."""
+    from oraclelab.symbolic.problems import get_problem
     from oraclelab.symbolic.problems._table import load_table, split_indices
     from oraclelab.symbolic.regression import direct_sr, round_constants
 
     problem = get_problem(name)
-    folder = args.out / f"{name}-seed{seed}"
-    exported = export_problem(name, args.rows, noise=args.noise, seed=seed)
-    csv = write_problem_csv(folder / f"{name}.csv", exported)
-    inputs = tuple(exported.input_names)
-    config = DiscoveryConfig(data=str(csv), inputs=inputs, target="y", seed=seed, workers=args.workers)
-    portfolio = discover_portfolio(config)
-    write_portfolio(RunFolder(folder / "discover", overwrite=True), portfolio)
+    portfolio, csv = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
+                                   folder=args.out / f"{name}-seed{seed}")
+    inputs = list(problem.input_names)
     cpu = sum(c.cpu_seconds for c in portfolio.candidates)
-    table = load_table(csv, inputs=list(inputs), target="y")
-    baseline = direct_sr(table.X, table.y, split_indices(len(table.y), seed), input_names=inputs, seconds=cpu,
+    table = load_table(csv, inputs=inputs, target="y")
+    baseline = direct_sr(table.X, table.y, split_indices(len(table.y), seed), input_names=tuple(inputs), seconds=cpu,
                          generations=10**6, max_length=40, random_state=seed, n_threads=1)
     row = {"problem": name, "seed": seed,
            "discover": _equivalent(portfolio.formula, problem.target_sympy), "library": portfolio.chosen.name,
@@ -67,13 +87,17 @@ def run_one(name: str, seed: int, args: argparse.Namespace) -> tuple[dict, list[
            "sr": _equivalent(baseline.result.expression, problem.target_sympy),
            "sr_formula": str(round_constants(baseline.result.expression, 4)), "sr_r2_test": baseline.r2_test,
            "sr_seconds": baseline.result.seconds}
-    candidates = [{"problem": name, "seed": seed, **{k: c[k] for k in ("library", "mse_validation", "complexity",
-                                                                       "seconds", "cpu_seconds", "time_capped",
-                                                                       "chosen")},
-                   "equivalent": None if portfolio.candidates[k].formula is None
-                   else _equivalent(portfolio.candidates[k].formula, problem.target_sympy)}
-                  for k, c in enumerate(portfolio.candidate_rows())]
-    return row, candidates
+    return row, candidate_rows(portfolio, problem.target_sympy, problem=name, seed=seed)
+
+
+def print_candidates(candidates: list[dict]) -> None:
+    """The per-candidate table (markdown) of ``candidate_rows`` rows."""
+    print("\n| problem | seed | library | validation MSE | nodes | wall s | CPU s | time capped | chosen | equivalent |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for c in candidates:
+        print(f"| {c['problem']} | {c['seed']} | {c['library']} | {c['mse_validation']:.3g} | {c['complexity']} | "
+              f"{c['seconds']:.0f} | {c['cpu_seconds']:.0f} | {','.join(c['time_capped']) or '-'} | {c['chosen']} | "
+              f"{c['equivalent']} |")
 
 
 def main() -> int:
@@ -92,12 +116,7 @@ def main() -> int:
                   f"{row['discover_cpu']:.0f} | `{row['discover_formula']}` | `{row['sr_formula']}` |", flush=True)
             (args.out / "table.json").write_text(json.dumps({"rows": rows, "candidates": candidates}, indent=1,
                                                             default=str), encoding="utf-8")
-    print("\n| problem | seed | library | validation MSE | nodes | wall s | CPU s | time capped | chosen | equivalent |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for c in candidates:
-        print(f"| {c['problem']} | {c['seed']} | {c['library']} | {c['mse_validation']:.3g} | {c['complexity']} | "
-              f"{c['seconds']:.0f} | {c['cpu_seconds']:.0f} | {','.join(c['time_capped']) or '-'} | {c['chosen']} | "
-              f"{c['equivalent']} |")
+    print_candidates(candidates)
     solved = {key: sum(bool(row[key]) for row in rows) for key in ("discover", "sr")}
     print(f"\nequivalent: discover {solved['discover']}/{len(rows)}, direct SR {solved['sr']}/{len(rows)}")
     return 0

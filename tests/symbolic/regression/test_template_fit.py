@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import sympy
@@ -146,3 +148,15 @@ def test_refitting_an_ill_conditioned_formula_gives_the_same_constants_every_tim
              - 1.01 * sympy.cos(0.0005 * x0**2 + 0.12 * x0 + 0.2) - 0.0025)
     fits = {str(refit_constants(start, [x0], X, y)) for _ in range(12)}
     assert len(fits) == 1, fits
+
+
+def test_refit_from_a_start_whose_errors_overflow_warns_nothing_and_returns_a_finite_formula():
+    x = sympy.Symbol("x")
+    X = np.linspace(0.0, 500.0, 200)[:, None]
+    y = 2.0 * np.exp(0.01 * X[:, 0])
+    start = 2.0 * sympy.exp(1.0 * x)  # exp(500) ~ 1e217: finite errors whose squares overflow
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        refitted = refit_constants(start, [x], X, y)
+    assert refitted != start  # the start's squared error is inf, so any finite fit replaces it
+    assert np.all(np.isfinite((evaluate_expression(refitted, [x], X) - y) ** 2))

@@ -63,17 +63,19 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
     def residuals(values: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             out = np.broadcast_to(np.asarray(function(*columns, *values), dtype=float), y.shape) - y
-        return np.where(np.isfinite(out), out, 1e100)  # large, yet its square summed over rows stays finite
+        # non-finite or huge residuals count as 1e100 (derivatives too): large, yet the solver's
+        # sums of their products stay finite (a finite 1e200 overflowed its cost, with a warning)
+        return np.clip(np.where(np.isfinite(out), out, 1e100), -1e100, 1e100)
 
     def jacobian(values: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             out = np.column_stack([np.broadcast_to(np.asarray(d, dtype=float), y.shape)
                                    for d in derivatives(*columns, *values)])
-        return np.where(np.isfinite(out), out, 0.0)
+        return np.clip(np.where(np.isfinite(out), out, 0.0), -1e100, 1e100)
 
     start = np.array([float(c) for c in constants])
     try:
-        with threadpool_limits(1):
+        with threadpool_limits(1), np.errstate(all="ignore"):  # far from the fit scipy's own steps overflow
             fit = least_squares(residuals, start, jac=jacobian, method="trf", x_scale="jac", xtol=1e-15, ftol=1e-15,
                                 gtol=1e-15, max_nfev=max_evaluations)
     except (ValueError, np.linalg.LinAlgError):

@@ -114,11 +114,12 @@ def evaluate_expression(expression: sympy.Expr, symbols: Sequence[sympy.Symbol],
 
 
 def scores(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float]:
-    """``(r2, mse)`` in float64; nan predictions give r2 = -inf and mse = inf."""
+    """``(r2, mse)`` in float64; nan predictions, or errors too large to square, give r2 = -inf and mse = inf."""
     y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
     if not np.all(np.isfinite(y_pred)):
         return -math.inf, math.inf
-    mse = float(np.mean((y_true - y_pred) ** 2))
+    with np.errstate(over="ignore"):  # errors past 1e154 square to inf, which is the score they deserve
+        mse = float(np.mean((y_true - y_pred) ** 2))
     variance = float(np.var(y_true))
     r2 = 1.0 - mse / variance if variance > 0 else (1.0 if mse == 0 else -math.inf)
     return r2, mse

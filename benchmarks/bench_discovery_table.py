@@ -11,13 +11,21 @@ candidate's library, validation MSE, nodes, wall and CPU seconds and caps hit.
 
     python benchmarks/bench_discovery_table.py --problems F00 F11 --seeds 0 --out runs/bench-table
 
-All of F00-F12 with seeds 0-2 (the default) is hours of CPU on two cores.
+All of F00-F12 with seeds 0-2 (the default) is hours of CPU on two cores, so the table is
+kept in a results file (``--results``, committed: ``benchmarks/results/discovery_table.json``)
+that grows one cell (problem, seed) at a time: a cell already there for the same rows and
+noise is read back, not rerun (``--rerun`` runs it again), and each new cell is written as
+soon as it is done, with the commit, the date, the machine's cores and its load average.
+The printed table covers the requested cells found in the file after the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
+import subprocess
 from pathlib import Path
 
 
@@ -28,7 +36,11 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--noise", type=float, default=0.0, help="Gaussian target noise, relative to its std.")
     parser.add_argument("--workers", type=int, default=0, help="Portfolio workers (0: one per core).")
-    parser.add_argument("--out", type=Path, default=Path("runs/bench-discovery-table"))
+    parser.add_argument("--out", type=Path, default=Path("runs/bench-discovery-table"),
+                        help="Folder of the runs (CSV files and run folders).")
+    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results" / "discovery_table.json",
+                        help="Results file the table grows in.")
+    parser.add_argument("--rerun", action="store_true", help="Run the requested cells even when the file has them.")
     return parser.parse_args()
 
 
@@ -100,25 +112,60 @@ def print_candidates(candidates: list[dict]) -> None:
               f"{c['equivalent']} |")
 
 
+def _provenance() -> dict:
+    """Which code ran a cell, when, and how busy the machine was when it finished."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent, check=False).stdout.strip()
+    return {"commit": commit or None, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "cores": os.cpu_count(), "load_average": [round(v, 2) for v in os.getloadavg()]}
+
+
+def _read_results(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"] if path.exists() else []
+
+
+def _write_results(path: Path, cells: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"cells": cells}, indent=1, default=str) + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
 def main() -> int:
     args = parse()
     args.out.mkdir(parents=True, exist_ok=True)
-    rows, candidates = [], []
-    print("| problem | seed | discover | direct SR (same CPU) | chosen library | discover wall s | discover CPU s | "
-          "discover formula | SR formula |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    cells = _read_results(args.results)
+
+    def find(name: str, seed: int) -> dict | None:
+        return next((c for c in cells if (c["row"]["problem"], c["row"]["seed"], c["rows"], c["noise"])
+                     == (name, seed, args.rows, args.noise)), None)
+
     for name in args.problems:
         for seed in args.seeds:
-            row, mine = run_one(name, seed, args)
-            rows.append(row)
-            candidates += mine
-            print(f"| {name} | {seed} | {row['discover']} | {row['sr']} | {row['library']} | {row['discover_wall']:.0f} | "
-                  f"{row['discover_cpu']:.0f} | `{row['discover_formula']}` | `{row['sr_formula']}` |", flush=True)
-            (args.out / "table.json").write_text(json.dumps({"rows": rows, "candidates": candidates}, indent=1,
-                                                            default=str), encoding="utf-8")
-    print_candidates(candidates)
+            if find(name, seed) is not None and not args.rerun:
+                continue
+            row, candidates = run_one(name, seed, args)
+            cells = [c for c in cells if c is not find(name, seed)]
+            cells.append({"row": row, "candidates": candidates, "rows": args.rows, "noise": args.noise,
+                          **_provenance()})
+            _write_results(args.results, cells)
+            print(f"{name} seed {seed}: discover {row['discover']}, direct SR {row['sr']} "
+                  f"({row['discover_wall']:.0f} s wall)", flush=True)
+    done = [cell for name in args.problems for seed in args.seeds if (cell := find(name, seed)) is not None]
+    print("| problem | seed | discover | direct SR (same CPU) | chosen library | discover wall s | discover CPU s | "
+          "commit | discover formula | SR formula |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for cell in done:
+        row = cell["row"]
+        print(f"| {row['problem']} | {row['seed']} | {row['discover']} | {row['sr']} | {row['library']} | "
+              f"{row['discover_wall']:.0f} | {row['discover_cpu']:.0f} | {cell['commit']} | `{row['discover_formula']}` | "
+              f"`{row['sr_formula']}` |")
+    print_candidates([c for cell in done for c in cell["candidates"]])
+    rows = [cell["row"] for cell in done]
     solved = {key: sum(bool(row[key]) for row in rows) for key in ("discover", "sr")}
-    print(f"\nequivalent: discover {solved['discover']}/{len(rows)}, direct SR {solved['sr']}/{len(rows)}")
+    missed = [f"{row['problem']} seed {row['seed']}" for row in rows if row["sr"] and not row["discover"]]
+    print(f"\nequivalent: discover {solved['discover']}/{len(rows)}, direct SR {solved['sr']}/{len(rows)}; "
+          f"solved by direct SR only: {', '.join(missed) or 'none'}")
     return 0
 
 

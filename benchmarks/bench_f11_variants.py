@@ -86,7 +86,7 @@ def main() -> int:
         formula = portfolio.formula.xreplace({s: x for s in portfolio.formula.free_symbols if s.name == x.name})
         row = {"seed": seed, "noise": args.noise, "equivalent": _equivalent(formula, truth),
                "structure": has_quartic_plus_sine_structure(formula, x), "library": portfolio.chosen.name,
-               "noise_estimate": portfolio.noise.level, "wall": portfolio.seconds,
+               "noise_estimate": portfolio.noise.relative, "wall": portfolio.seconds,
                "cpu": sum(c.cpu_seconds for c in portfolio.candidates), "formula": str(round_constants(formula, 4))}
         rows.append(row)
         candidates += candidate_rows(portfolio, truth, problem=problem.name, seed=seed)

@@ -16,6 +16,16 @@ def square(x: int) -> int:
     return x * x
 
 
+#: Changed by the parent during a test; a spawned worker imports this module afresh and sees it unchanged.
+PARENT_STATE = ["as imported"]
+
+
+def state_and_tensor(n: int):
+    import torch
+
+    return PARENT_STATE[0], torch.arange(n, dtype=torch.float64)
+
+
 @pytest.mark.parametrize("workers, kind", [(1, SerialExecutor), (2, PoolExecutor)])
 def test_local_executors_return_results_in_order_and_report_each_once(workers, kind):
     seen = []
@@ -24,6 +34,18 @@ def test_local_executors_return_results_in_order_and_report_each_once(workers, k
         results = executor.map(square, list(range(7)), on_done=lambda i, r: seen.append((i, r)))
     assert results == [x * x for x in range(7)]
     assert sorted(seen) == [(i, i * i) for i in range(7)]
+
+
+def test_pool_workers_start_fresh_and_send_tensors_back_as_plain_values():
+    PARENT_STATE[0] = "changed by the parent"
+    try:
+        with PoolExecutor(2) as pool:
+            results = pool.map(state_and_tensor, [3, 5])
+    finally:
+        PARENT_STATE[0] = "as imported"
+    assert [state for state, _ in results] == ["as imported", "as imported"]  # a forked worker would see the change
+    assert [tensor.tolist() for _, tensor in results] == [[0.0, 1.0, 2.0], [0.0, 1.0, 2.0, 3.0, 4.0]]
+    assert not any(tensor.is_shared() for _, tensor in results)  # torch's own hand-over gives shared memory
 
 
 def test_dask_executor_returns_results_in_order(dask_scheduler):

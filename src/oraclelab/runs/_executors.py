@@ -10,6 +10,8 @@ Dask executors. Dask is imported only when a scheduler address is given.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import pickle
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
@@ -63,27 +65,43 @@ class SerialExecutor(Executor):
         return "SerialExecutor()"
 
 
-def _gather_in_order(futures: Sequence[Any], completed: Iterable[Any], on_done: OnDone | None) -> list:
-    """Wait for ``futures`` in completion order, then return their results in submission order."""
+def _gather_in_order(futures: Sequence[Any], completed: Iterable[Any], on_done: OnDone | None,
+                     load: Callable[[Any], Any] = lambda result: result) -> list:
+    """Wait for ``futures`` in completion order, then return their results (through ``load``) in submission order."""
     index_of = {id(future): index for index, future in enumerate(futures)}
+    results: dict[int, Any] = {}
     for future in completed:
-        result = future.result()
+        index = index_of[id(future)]
+        results[index] = load(future.result())
         if on_done is not None:
-            on_done(index_of[id(future)], result)
-    return [future.result() for future in futures]
+            on_done(index, results[index])
+    return [results[index] for index in range(len(futures))]
+
+
+def _pickled_result(fn: Callable[[T], R], item: T) -> bytes:
+    """``fn(item)`` pickled by the standard pickler: tensors travel as bytes, not as torch's shared file descriptors."""
+    return pickle.dumps(fn(item), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class PoolExecutor(Executor):
-    """A local ``concurrent.futures.ProcessPoolExecutor`` with ``workers`` processes."""
+    """A local ``concurrent.futures.ProcessPoolExecutor`` with ``workers`` processes.
+
+    Workers are spawned (a fresh interpreter each), never forked, and send their results back
+    pickled by the standard pickler as bytes. After one discovery portfolio had run in a
+    process, both forked workers of the next one hung for good while sending their results,
+    inside torch's hand-over of tensors by shared file descriptors; a fork copies the parent's
+    locks and thread pools mid-use, and that hand-over is torch's default for tensors sent
+    between processes. Both suspects are gone this way.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
-        futures: list[Future] = [self._pool.submit(fn, item) for item in items]
-        try:
-            return _gather_in_order(futures, as_completed(futures), on_done)
+        futures: list[Future] = [self._pool.submit(_pickled_result, fn, item) for item in items]
+        try:  # the bytes were pickled by our own worker, never user data
+            return _gather_in_order(futures, as_completed(futures), on_done, load=pickle.loads)
         except BaseException:
             for future in futures:
                 future.cancel()

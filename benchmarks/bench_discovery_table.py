@@ -22,11 +22,9 @@ The printed table covers the requested cells found in the file after the run.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import subprocess
 from pathlib import Path
+
+from _results import RESULTS, find_cell, provenance, save_cell
 
 
 def parse() -> argparse.Namespace:
@@ -38,13 +36,13 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=0, help="Portfolio workers (0: one per core).")
     parser.add_argument("--out", type=Path, default=Path("runs/bench-discovery-table"),
                         help="Folder of the runs (CSV files and run folders).")
-    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results" / "discovery_table.json",
+    parser.add_argument("--results", type=Path, default=RESULTS / "discovery_table.json",
                         help="Results file the table grows in.")
     parser.add_argument("--rerun", action="store_true", help="Run the requested cells even when the file has them.")
     return parser.parse_args()
 
 
-def _equivalent(formula, truth) -> bool:
+def equivalent(formula, truth) -> bool:
     """SRBench equivalence with the formula's symbols renamed onto the truth's (by name)."""
     from oraclelab.symbolic.regression import are_equivalent
 
@@ -72,9 +70,9 @@ def run_portfolio(problem, seed: int, *, rows: int, noise: float, workers: int, 
 
 def candidate_rows(portfolio, truth, **key) -> list[dict]:
     """One row per candidate of ``portfolio``: ``key``, library, score, times, caps, chosen, equivalence to ``truth``."""
-    return [{**key, **{k: c[k] for k in ("library", "mse_validation", "complexity", "seconds", "cpu_seconds",
-                                         "time_capped", "chosen")},
-             "equivalent": None if candidate.formula is None else _equivalent(candidate.formula, truth)}
+    return [{**key, **{k: c[k] for k in ("library", "formula", "mse_validation", "complexity", "seconds",
+                                         "cpu_seconds", "time_capped", "chosen", "error")},
+             "equivalent": None if candidate.formula is None else equivalent(candidate.formula, truth)}
             for candidate, c in zip(portfolio.candidates, portfolio.candidate_rows())]
 
 
@@ -86,17 +84,17 @@ def run_one(name: str, seed: int, args: argparse.Namespace) -> tuple[dict, list[
 
     problem = get_problem(name)
     portfolio, csv = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
-                                   folder=args.out / f"{name}-seed{seed}")
+                                   folder=args.out / f"{name}-seed{seed}-rows{args.rows}-noise{args.noise:g}")
     inputs = list(problem.input_names)
     cpu = sum(c.cpu_seconds for c in portfolio.candidates)
     table = load_table(csv, inputs=inputs, target="y")
     baseline = direct_sr(table.X, table.y, split_indices(len(table.y), seed), input_names=tuple(inputs), seconds=cpu,
                          generations=10**6, max_length=40, random_state=seed, n_threads=1)
     row = {"problem": name, "seed": seed,
-           "discover": _equivalent(portfolio.formula, problem.target_sympy), "library": portfolio.chosen.name,
+           "discover": equivalent(portfolio.formula, problem.target_sympy), "library": portfolio.chosen.name,
            "discover_formula": str(round_constants(portfolio.formula, 4)), "discover_r2_test": portfolio.r2_test,
            "discover_wall": portfolio.seconds, "discover_cpu": cpu,
-           "sr": _equivalent(baseline.result.expression, problem.target_sympy),
+           "sr": equivalent(baseline.result.expression, problem.target_sympy),
            "sr_formula": str(round_constants(baseline.result.expression, 4)), "sr_r2_test": baseline.r2_test,
            "sr_seconds": baseline.result.seconds}
     return row, candidate_rows(portfolio, problem.target_sympy, problem=name, seed=seed)
@@ -112,46 +110,24 @@ def print_candidates(candidates: list[dict]) -> None:
               f"{c['equivalent']} |")
 
 
-def _provenance() -> dict:
-    """Which code ran a cell, when, and how busy the machine was when it finished."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent, check=False).stdout.strip()
-    return {"commit": commit or None, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "cores": os.cpu_count(), "load_average": [round(v, 2) for v in os.getloadavg()]}
-
-
-def _read_results(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"] if path.exists() else []
-
-
-def _write_results(path: Path, cells: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"cells": cells}, indent=1, default=str) + "\n", encoding="utf-8")
-    temporary.replace(path)
-
-
 def main() -> int:
     args = parse()
     args.out.mkdir(parents=True, exist_ok=True)
-    cells = _read_results(args.results)
 
-    def find(name: str, seed: int) -> dict | None:
-        return next((c for c in cells if (c["row"]["problem"], c["row"]["seed"], c["rows"], c["noise"])
-                     == (name, seed, args.rows, args.noise)), None)
+    def key(name: str, seed: int) -> dict:
+        return {"problem": name, "seed": seed, "rows": args.rows, "noise": args.noise}
 
     for name in args.problems:
         for seed in args.seeds:
-            if find(name, seed) is not None and not args.rerun:
+            if find_cell(args.results, key(name, seed)) is not None and not args.rerun:
                 continue
+            started = provenance()
             row, candidates = run_one(name, seed, args)
-            cells = [c for c in cells if c is not find(name, seed)]
-            cells.append({"row": row, "candidates": candidates, "rows": args.rows, "noise": args.noise,
-                          **_provenance()})
-            _write_results(args.results, cells)
+            save_cell(args.results, {"key": key(name, seed), "row": row, "candidates": candidates, **started})
             print(f"{name} seed {seed}: discover {row['discover']}, direct SR {row['sr']} "
                   f"({row['discover_wall']:.0f} s wall)", flush=True)
-    done = [cell for name in args.problems for seed in args.seeds if (cell := find(name, seed)) is not None]
+    done = [cell for name in args.problems for seed in args.seeds
+            if (cell := find_cell(args.results, key(name, seed))) is not None]
     print("| problem | seed | discover | direct SR (same CPU) | chosen library | discover wall s | discover CPU s | "
           "commit | discover formula | SR formula |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -162,7 +138,7 @@ def main() -> int:
               f"`{row['sr_formula']}` |")
     print_candidates([c for cell in done for c in cell["candidates"]])
     rows = [cell["row"] for cell in done]
-    solved = {key: sum(bool(row[key]) for row in rows) for key in ("discover", "sr")}
+    solved = {column: sum(bool(row[column]) for row in rows) for column in ("discover", "sr")}
     missed = [f"{row['problem']} seed {row['seed']}" for row in rows if row["sr"] and not row["discover"]]
     print(f"\nequivalent: discover {solved['discover']}/{len(rows)}, direct SR {solved['sr']}/{len(rows)}; "
           f"solved by direct SR only: {', '.join(missed) or 'none'}")

@@ -19,10 +19,10 @@ cosine) of a polynomial of degree 2, nothing else.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from bench_discovery_table import _equivalent, candidate_rows, print_candidates, run_portfolio
+from _results import RESULTS, find_cell, provenance, save_cell
+from bench_discovery_table import candidate_rows, equivalent, print_candidates, run_portfolio
 
 LATENTS = ("0.06*(x0 - 0.4)**2 - 0.3", "-0.07*(x0 + 0.8)**2 + 0.18", "0.11*(x0 - 0.15)**2 - 0.12")
 OUTER = "G[:,0]*G[:,1] + sin(G[:,2])"
@@ -34,7 +34,11 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--noise", type=float, default=0.0, help="Gaussian target noise, relative to its std.")
     parser.add_argument("--workers", type=int, default=0, help="Portfolio workers (0: one per core).")
-    parser.add_argument("--out", type=Path, default=Path("runs/bench-f11-variants"))
+    parser.add_argument("--out", type=Path, default=Path("runs/bench-f11-variants"),
+                        help="Folder of the runs (CSV files and run folders).")
+    parser.add_argument("--results", type=Path, default=RESULTS / "f11_variants.json",
+                        help="Results file the seeds accumulate in (a seed already there is read back, not rerun).")
+    parser.add_argument("--rerun", action="store_true", help="Run the requested seeds even when the file has them.")
     return parser.parse_args()
 
 
@@ -47,9 +51,15 @@ def variant():
 
 
 def has_quartic_plus_sine_structure(formula, x) -> bool:
-    """Whether ``formula`` is a degree-4 polynomial in ``x`` plus c*sin(p(x)) or c*cos(p(x)), p of degree 2."""
+    """Whether ``formula`` is a degree-4 polynomial in ``x`` plus c*sin(p(x)) or c*cos(p(x)), p of degree 2.
+
+    ``x`` is matched by name; integral float exponents (``x0**4.0``) count as integers.
+    """
     import sympy
 
+    formula = formula.xreplace({s: x for s in formula.free_symbols if s.name == x.name})
+    formula = formula.replace(lambda e: e.is_Pow and e.exp.is_Float and float(e.exp).is_integer(),
+                              lambda e: e.base ** int(e.exp))
     expanded = sympy.expand(formula)
     waves = expanded.atoms(sympy.sin, sympy.cos)
     if len(waves) != 1 or expanded.free_symbols != {x}:
@@ -63,9 +73,8 @@ def has_quartic_plus_sine_structure(formula, x) -> bool:
         polynomial = sympy.Poly(expanded.xreplace({wave: marker}), x, marker)
     except sympy.PolynomialError:
         return False
-    quartic = polynomial.as_expr().coeff(marker, 0)
-    return polynomial.degree(marker) == 1 and polynomial.degree(x) == 4 \
-        and sympy.Poly(polynomial.as_expr().coeff(marker, 1), x).degree() == 0 and sympy.degree(quartic, x) == 4
+    amplitude, quartic = (polynomial.as_expr().coeff(marker, power) for power in (1, 0))
+    return polynomial.degree(marker) == 1 and amplitude.free_symbols == set() and sympy.degree(quartic, x) == 4
 
 
 def main() -> int:
@@ -76,26 +85,36 @@ def main() -> int:
     problem = variant()
     truth = problem.target_sympy
     (x,) = truth.free_symbols
-    rows, candidates = [], []
     print(f"truth: {truth}; noise {args.noise} of the target's std, {args.rows} rows")
-    print("| seed | equivalent | structure | chosen library | noise estimate | wall s | CPU s | formula |")
-    print("|---|---|---|---|---|---|---|---|")
+
+    def key_of(seed: int) -> dict:
+        return {"problem": problem.name, "seed": seed, "rows": args.rows, "noise": args.noise}
+
     for seed in args.seeds:
+        key = key_of(seed)
+        if find_cell(args.results, key) is not None and not args.rerun:
+            continue
+        started = provenance()
         portfolio, _ = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
-                                     folder=args.out / f"noise{args.noise:g}-seed{seed}")
-        formula = portfolio.formula.xreplace({s: x for s in portfolio.formula.free_symbols if s.name == x.name})
-        row = {"seed": seed, "noise": args.noise, "equivalent": _equivalent(formula, truth),
-               "structure": has_quartic_plus_sine_structure(formula, x), "library": portfolio.chosen.name,
+                                     folder=args.out / f"seed{seed}-rows{args.rows}-noise{args.noise:g}")
+        row = {"seed": seed, "equivalent": equivalent(portfolio.formula, truth),
+               "structure": has_quartic_plus_sine_structure(portfolio.formula, x), "library": portfolio.chosen.name,
                "noise_estimate": portfolio.noise.relative, "wall": portfolio.seconds,
-               "cpu": sum(c.cpu_seconds for c in portfolio.candidates), "formula": str(round_constants(formula, 4))}
-        rows.append(row)
-        candidates += candidate_rows(portfolio, truth, problem=problem.name, seed=seed)
-        print(f"| {seed} | {row['equivalent']} | {row['structure']} | {row['library']} | {row['noise_estimate']:.3g} | "
-              f"{row['wall']:.0f} | {row['cpu']:.0f} | `{row['formula']}` |", flush=True)
-        (args.out / f"noise{args.noise:g}.json").write_text(
-            json.dumps({"rows": rows, "candidates": candidates}, indent=1, default=str), encoding="utf-8")
+               "cpu": sum(c.cpu_seconds for c in portfolio.candidates),
+               "formula": str(round_constants(portfolio.formula, 4))}
+        save_cell(args.results, {"key": key, "row": row, **started,
+                                 "candidates": candidate_rows(portfolio, truth, problem=problem.name, seed=seed)})
+    cells = [cell for seed in args.seeds if (cell := find_cell(args.results, key_of(seed))) is not None]
+    print("| seed | equivalent | structure | chosen library | noise estimate | wall s | CPU s | commit | formula |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for cell in cells:
+        row = cell["row"]
+        print(f"| {row['seed']} | {row['equivalent']} | {row['structure']} | {row['library']} | "
+              f"{row['noise_estimate']:.3g} | {row['wall']:.0f} | {row['cpu']:.0f} | {cell['commit']} | `{row['formula']}` |")
+    candidates = [c for cell in cells for c in cell["candidates"]]
     print_candidates(candidates)
-    solved = {key: sum(bool(row[key]) for row in rows) for key in ("equivalent", "structure")}
+    rows = [cell["row"] for cell in cells]
+    solved = {column: sum(bool(row[column]) for row in rows) for column in ("equivalent", "structure")}
     print(f"\nequivalent {solved['equivalent']}/{len(rows)}, structure {solved['structure']}/{len(rows)}")
     return 0
 

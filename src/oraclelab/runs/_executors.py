@@ -3,8 +3,10 @@
 Every executor has the same small interface: ``map(fn, items, on_done=None)`` returns the
 results in the order of ``items`` and calls ``on_done(index, result)`` as each task finishes
 (in completion order), so callers can save results and advance progress bars early. ``fn``
-must be a picklable top-level function (or a ``functools.partial`` of one) for the pool and
-Dask executors. Dask is imported only when a scheduler address is given.
+must be a top-level function of an importable module (or a ``functools.partial`` of one) for
+the pool and Dask executors: their workers import it afresh and see none of the caller's
+run-time state, so a function typed into ``python -c`` or a notebook does not travel. Dask is
+imported only when a scheduler address is given.
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ class PoolExecutor(Executor):
     process, both forked workers of the next one hung for good while sending their results,
     inside torch's hand-over of tensors by shared file descriptors; a fork copies the parent's
     locks and thread pools mid-use, and that hand-over is torch's default for tensors sent
-    between processes. Both suspects are gone this way.
+    between processes. Neither happens to results now (the tasks' arguments still go through
+    torch's pickler; none of oraclelab's tasks carry tensors).
     """
 
     def __init__(self, workers: int) -> None:

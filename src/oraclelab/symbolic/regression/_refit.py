@@ -63,15 +63,15 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
     def residuals(values: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             out = np.broadcast_to(np.asarray(function(*columns, *values), dtype=float), y.shape) - y
-        # non-finite or huge residuals count as 1e100 (derivatives too): large, yet the solver's
-        # sums of their products stay finite (a finite 1e200 overflowed its cost, with a warning)
-        return np.clip(np.where(np.isfinite(out), out, 1e100), -1e100, 1e100)
+        # residuals past 1e100 in size, inf and nan count as 1e100: large, yet the solver's sums
+        # of their squares stay finite (a finite 1e200 overflowed its cost, with a warning)
+        return np.clip(np.nan_to_num(out, nan=1e100, posinf=1e100, neginf=-1e100), -1e100, 1e100)
 
     def jacobian(values: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             out = np.column_stack([np.broadcast_to(np.asarray(d, dtype=float), y.shape)
                                    for d in derivatives(*columns, *values)])
-        return np.clip(np.where(np.isfinite(out), out, 0.0), -1e100, 1e100)
+        return np.clip(np.where(np.isfinite(out), out, 0.0), -1e100, 1e100)  # non-finite: no slope
 
     start = np.array([float(c) for c in constants])
     try:

@@ -119,6 +119,8 @@ IDENTITIES = [
     (x * (y + x2) + sin(x), x * y + x * x2 + sin(x)),
     (F(0.3333) * x + sin(x), x / 3 + sin(x)),  # 0.3333 and 1/3 both round to 0.333
     (F(0.5) * x, x / 2),
+    # 20.25 rounds to 20.2 and 20.2529 to 20.3: coefficients on either side of a rounding boundary
+    (F(20.25) * x**2 * y**2 + sin(x), F(20.2529) * x**2 * y**2 + sin(x)),
 ]
 NEAR_MISSES = [
     (sin(x), x - x**3 / 6),
@@ -129,6 +131,8 @@ NEAR_MISSES = [
     (sin(x + F(1.58)) + x**2, cos(x) + x**2),  # 1.58 does not round like pi/2
     (exp(x + y) + sin(x), exp(x) + exp(y) + sin(x)),
     (sin(2 * x) + y, 2 * sin(x) + y),
+    (F(0.5) * x + sin(x), F(0.502) * x + sin(x)),  # unequal after rounding, and 4e-3 apart: not a boundary case
+    (F(20.25) * x**2 + sin(x), F(20.2529) * x**2 + sin(x) + F(0.001) * y),  # an extra term
 ]
 
 
@@ -147,6 +151,17 @@ def test_the_srbench_rule_alone_misses_the_f04_answer():
     verdict = check_equivalence(answer, x2**3 * exp(x2) + sin(x) ** 2 * cos(y) ** 2)
     assert verdict.equivalent and verdict.rule == "identity" and verdict.limits == ()
     assert check_equivalence(x**2 + 1, x**2 + 7).rule == "srbench"
+
+
+def test_direct_srs_f10_answer_is_equivalent_term_by_term():
+    # F10 = s**2 + s, s = 2.7*x0**2 + 5*cos(3*x1) + 4.5*x0*x1 (problems/_builtin.py), and a
+    # formula direct SR returned for it, s/5 * (5*s + 5) with fitted constants: the
+    # x0**2*x1**2 coefficient is 4.5**2 = 20.25 against 20.2529, which round apart
+    s = F(2.7) * x**2 + 5 * cos(3 * y) + F(4.5) * x * y
+    answer = ((F(6.655) * x * (F(0.08114) * x + F(0.1352) * y) + cos(3 * y))
+              * (F(154.7) * x * (F(0.08727) * x + F(0.1455) * y) + 25 * cos(3 * y) + 5) + F(1.144e-6))
+    verdict = check_equivalence(answer, s**2 + s)
+    assert verdict.equivalent and verdict.rule == "coefficients"
 
 
 def test_a_constant_ratio_is_equivalent_by_the_srbench_rule():

@@ -9,6 +9,13 @@ sine term ``-a*sin(v)`` as ``a*sin(v + pi)``, with phases in (-pi, pi], so that 
 A third comparison drops the tiny constants first and combines like terms before rounding
 (``0.0194*x**2*exp(1e-6*x) - 0.0158*x**2`` is ``0.0036*x**2``).
 
+Rounding also splits values on either side of a rounding boundary: F10's ``x0**2*x1**2``
+coefficient is 4.5**2 = 20.25, which rounds to 20.2, and a fit's 20.2529 rounds to 20.3.
+So the expanded forms are also compared term by term: the same terms (their inner
+constants rounded), and top-level coefficients that agree to a relative 10**-digits (1e-3
+for 3 digits: tighter than the half unit rounding admits, so 0.5 against 0.502 stays
+unequal), a constant term aside.
+
 Rounding alone misses identities: ``0.5 - 0.5*cos(2*x)`` is ``sin(x)**2``, but the
 sine rewrite turns the exact phase ``pi/2`` into ``1.57``. So when the SRBench rule says no,
 each float constant becomes the simplest exact number that rounds like it (a fraction
@@ -105,7 +112,8 @@ class Equivalence:
     ----------
     equivalent : bool
     rule : str or None
-        ``"srbench"`` (rounded constants, constant difference or ratio) or ``"identity"``
+        ``"srbench"`` (rounded constants, constant difference or ratio), ``"coefficients"``
+        (the same expanded terms, coefficients within a relative 10**-digits) or ``"identity"``
         (exact constants and trigonometric / exponential rewrites); None when not equivalent.
     limits : tuple of str
         Each bound (operations, time, recursion) that cut the work short; a ``False`` with
@@ -189,6 +197,8 @@ def check_equivalence(
         with _alarm(max_seconds):
             if _srbench_equal(a, b, digits, zero_below, budget):
                 rule = "srbench"
+            elif _coefficients_agree(a, b, digits, zero_below, budget):
+                rule = "coefficients"
             elif _identity_equal(a, b, digits, zero_below, budget):
                 rule = "identity"
     except _TimeUp:
@@ -228,6 +238,24 @@ def _srbench_equal(a: sympy.Expr, b: sympy.Expr, digits: int, zero_below: float,
         if _equal_up_to_constant(left, right, _SIMPLIFY_STEPS, budget, "SRBench"):
             return True
     return False
+
+
+def _coefficients_agree(a: sympy.Expr, b: sympy.Expr, digits: int, zero_below: float, budget: _Budget) -> bool:
+    """The same expanded terms with top-level coefficients within a relative 10**-digits (constant terms aside)."""
+    budget.step = "the term-by-term comparison"
+
+    def terms(expression: sympy.Expr) -> dict[sympy.Expr, float]:
+        expanded = sympy.expand(_sinusoids_as_sin(drop_tiny_constants(expression, zero_below)))
+        out: dict[sympy.Expr, float] = {}
+        for term, coefficient in expanded.as_coefficients_dict().items():
+            if term.free_symbols:
+                key = round_constants(term, digits, zero_below=zero_below, rational=True)
+                out[key] = out.get(key, 0.0) + float(coefficient)
+        return {key: value for key, value in out.items() if abs(value) >= zero_below}
+
+    left, right = terms(a), terms(b)
+    return left.keys() == right.keys() and all(
+        abs(left[k] - right[k]) <= 10.0**-digits * max(abs(left[k]), abs(right[k])) for k in left)
 
 
 def _identity_equal(a: sympy.Expr, b: sympy.Expr, digits: int, zero_below: float, budget: _Budget) -> bool:

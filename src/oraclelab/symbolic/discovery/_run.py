@@ -22,7 +22,8 @@ from oraclelab.symbolic.discovery._readout import distill, distillation_steps
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.discovery._result import DiscoveryResult
 from oraclelab.symbolic.discovery._streams import RunStreams
-from oraclelab.symbolic.discovery._train import Checkpoint, evaluate, train_discovery
+from oraclelab.symbolic.discovery._train import (Checkpoint, evaluate, restore_target_scale,
+                                                 standardised_target, train_discovery)
 
 if TYPE_CHECKING:
     from oraclelab.symbolic.training._checkpoint import Checkpoints
@@ -79,8 +80,10 @@ def _discover(config: DiscoveryConfig, streams: RunStreams, checkpoint: Checkpoi
     n_latents = config.n_latents or data.n_true_latents or 3
     model = build_model(config.model, data.X.shape[1], n_latents, generator=streams.torch("model init"),
                         **config.model_hyper)
-    state = train_discovery(config, data, model, regulariser, streams.torch("training"), library=library,
+    training_data, mean, std = standardised_target(model, data)
+    state = train_discovery(config, training_data, model, regulariser, streams.torch("training"), library=library,
                             checkpoint=checkpoint)
+    restore_target_scale(model, mean, std)
     model_state = _weights(model)
     min_corr_raw = evaluate(model, data, "validation")[1]
     purified_state = None

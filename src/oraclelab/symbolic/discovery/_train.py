@@ -11,7 +11,7 @@ resumed run continues exactly where it stopped.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -87,6 +87,32 @@ def evaluate(model: LatentModel, data: DiscoveryData, split: str) -> tuple[float
         return mse, None
     corr = correlation_matrix(data.part(split, data.G), latents.numpy())
     return mse, float(corr.max(axis=1).min())
+
+
+def standardised_target(model: LatentModel, data: DiscoveryData) -> tuple[DiscoveryData, float, float]:
+    """``data`` with its target standardised on the training rows, and the (mean, std) taken out.
+
+    A network fits a target of std 1 in a few hundred steps; F10's (std 134, up to 1,744) it
+    had not fitted in 2,000 (validation loss 1.04 of the variance, against 0.05 standardised).
+    A sum-output model keeps the target as it is (its latents add up to it, and are read out
+    so), and returns mean 0 and std 1.
+    """
+    if model.outer.kind == "sum":
+        return data, 0.0, 1.0
+    train = data.part("train", data.F)
+    mean, std = float(np.mean(train)), float(np.std(train))
+    std = std if std > 0 else 1.0
+    return replace(data, F=(data.F - mean) / std), mean, std
+
+
+def restore_target_scale(model: LatentModel, mean: float, std: float) -> None:
+    """Fold the standardisation back into the outer function's last linear layer: it predicts mean + std * output."""
+    if (mean, std) == (0.0, 1.0):
+        return
+    last = model.outer.net if isinstance(model.outer.net, torch.nn.Linear) else model.outer.net[-1]
+    with torch.no_grad():
+        last.weight.mul_(std)
+        last.bias.mul_(std).add_(mean)
 
 
 def _impurity(model: LatentModel, X: torch.Tensor, config: DiscoveryConfig, generator: torch.Generator) -> torch.Tensor:

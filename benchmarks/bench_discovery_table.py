@@ -27,18 +27,23 @@ from pathlib import Path
 from _results import RESULTS, find_cell, provenance, save_cell
 
 
-def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--problems", nargs="+", default=[f"F{k:02d}" for k in range(13)])
+def portfolio_arguments(parser: argparse.ArgumentParser, *, out: str, results: str) -> argparse.ArgumentParser:
+    """The options of a benchmark that runs the default portfolio per seed and keeps a results file."""
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--noise", type=float, default=0.0, help="Gaussian target noise, relative to its std.")
     parser.add_argument("--workers", type=int, default=0, help="Portfolio workers (0: one per core).")
-    parser.add_argument("--out", type=Path, default=Path("runs/bench-discovery-table"),
-                        help="Folder of the runs (CSV files and run folders).")
-    parser.add_argument("--results", type=Path, default=RESULTS / "discovery_table.json",
-                        help="Results file the table grows in.")
+    parser.add_argument("--out", type=Path, default=Path("runs") / out, help="Folder of the runs (CSVs, run folders).")
+    parser.add_argument("--results", type=Path, default=RESULTS / results,
+                        help="Results file the cells accumulate in (a cell already there is read back, not rerun).")
     parser.add_argument("--rerun", action="store_true", help="Run the requested cells even when the file has them.")
+    return parser
+
+
+def parse() -> argparse.Namespace:
+    parser = portfolio_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
+                                 out="bench-discovery-table", results="discovery_table.json")
+    parser.add_argument("--problems", nargs="+", default=[f"F{k:02d}" for k in range(13)])
     return parser.parse_args()
 
 

@@ -19,27 +19,17 @@ cosine) of a polynomial of degree 2, nothing else.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from _results import RESULTS, find_cell, provenance, save_cell
-from bench_discovery_table import candidate_rows, equivalent, print_candidates, run_portfolio
+from _results import find_cell, provenance, save_cell
+from bench_discovery_table import candidate_rows, equivalent, portfolio_arguments, print_candidates, run_portfolio
 
 LATENTS = ("0.06*(x0 - 0.4)**2 - 0.3", "-0.07*(x0 + 0.8)**2 + 0.18", "0.11*(x0 - 0.15)**2 - 0.12")
 OUTER = "G[:,0]*G[:,1] + sin(G[:,2])"
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--rows", type=int, default=1000)
-    parser.add_argument("--noise", type=float, default=0.0, help="Gaussian target noise, relative to its std.")
-    parser.add_argument("--workers", type=int, default=0, help="Portfolio workers (0: one per core).")
-    parser.add_argument("--out", type=Path, default=Path("runs/bench-f11-variants"),
-                        help="Folder of the runs (CSV files and run folders).")
-    parser.add_argument("--results", type=Path, default=RESULTS / "f11_variants.json",
-                        help="Results file the seeds accumulate in (a seed already there is read back, not rerun).")
-    parser.add_argument("--rerun", action="store_true", help="Run the requested seeds even when the file has them.")
-    return parser.parse_args()
+    return portfolio_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
+                               out="bench-f11-variants", results="f11_variants.json").parse_args()
 
 
 def variant():

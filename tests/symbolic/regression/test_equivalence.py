@@ -133,6 +133,7 @@ NEAR_MISSES = [
     (sin(2 * x) + y, 2 * sin(x) + y),
     (F(0.5) * x + sin(x), F(0.502) * x + sin(x)),  # unequal after rounding, and 4e-3 apart: not a boundary case
     (F(20.25) * x**2 + sin(x), F(20.2529) * x**2 + sin(x) + F(0.001) * y),  # an extra term
+    (x + y / 100000 + sin(x), x + sin(x)),  # an exact small coefficient is not rounded away
 ]
 
 

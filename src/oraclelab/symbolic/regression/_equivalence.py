@@ -13,8 +13,8 @@ Rounding also splits values on either side of a rounding boundary: F10's ``x0**2
 coefficient is 4.5**2 = 20.25, which rounds to 20.2, and a fit's 20.2529 rounds to 20.3.
 So the expanded forms are also compared term by term: the same terms (their inner
 constants rounded), and top-level coefficients that agree to a relative 10**-digits (1e-3
-for 3 digits: tighter than the half unit rounding admits, so 0.5 against 0.502 stays
-unequal), a constant term aside.
+for 3 digits: at most one unit of the last kept digit, so no wider than one rounding bin,
+and 0.5 against 0.502 stays unequal), a constant term aside.
 
 Rounding alone misses identities: ``0.5 - 0.5*cos(2*x)`` is ``sin(x)**2``, but the
 sine rewrite turns the exact phase ``pi/2`` into ``1.57``. So when the SRBench rule says no,
@@ -246,12 +246,14 @@ def _coefficients_agree(a: sympy.Expr, b: sympy.Expr, digits: int, zero_below: f
 
     def terms(expression: sympy.Expr) -> dict[sympy.Expr, float]:
         expanded = sympy.expand(_sinusoids_as_sin(drop_tiny_constants(expression, zero_below)))
-        out: dict[sympy.Expr, float] = {}
+        out: dict[sympy.Expr, sympy.Expr] = {}
         for term, coefficient in expanded.as_coefficients_dict().items():
             if term.free_symbols:
                 key = round_constants(term, digits, zero_below=zero_below, rational=True)
-                out[key] = out.get(key, 0.0) + float(coefficient)
-        return {key: value for key, value in out.items() if abs(value) >= zero_below}
+                out[key] = out.get(key, sympy.Integer(0)) + coefficient
+        # only decimal coefficients below zero_below vanish, as in the SRBench rounding; exact ones stay
+        return {key: float(value) for key, value in out.items()
+                if value != 0 and not (value.is_Float and abs(value) < zero_below)}
 
     left, right = terms(a), terms(b)
     return left.keys() == right.keys() and all(

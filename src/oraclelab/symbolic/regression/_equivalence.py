@@ -35,6 +35,7 @@ every bound that cut it short, and :func:`are_equivalent` logs them as a warning
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import signal
@@ -228,10 +229,16 @@ def _alarm(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@functools.lru_cache(maxsize=16)
+def _combined(expression: sympy.Expr, zero_below: float) -> sympy.Expr:
+    """Tiny constants dropped, sinusoids written one way, like terms combined (expanded once per check)."""
+    return sympy.expand(_sinusoids_as_sin(drop_tiny_constants(expression, zero_below)))
+
+
 def _srbench_equal(a: sympy.Expr, b: sympy.Expr, digits: int, zero_below: float, budget: _Budget) -> bool:
     """The SRBench rule on three preparations: rounded constants, a constant difference or ratio."""
     for prepare in (_sinusoids_as_sin, lambda e: sympy.expand(_sinusoids_as_sin(e)),
-                    lambda e: sympy.expand(_sinusoids_as_sin(drop_tiny_constants(e, zero_below)))):
+                    lambda e: _combined(e, zero_below)):
         budget.step = "the SRBench rounding"
         left = round_constants(prepare(a), digits, zero_below=zero_below, rational=True)
         right = round_constants(prepare(b), digits, zero_below=zero_below, rational=True)
@@ -245,9 +252,8 @@ def _coefficients_agree(a: sympy.Expr, b: sympy.Expr, digits: int, zero_below: f
     budget.step = "the term-by-term comparison"
 
     def terms(expression: sympy.Expr) -> dict[sympy.Expr, float]:
-        expanded = sympy.expand(_sinusoids_as_sin(drop_tiny_constants(expression, zero_below)))
         out: dict[sympy.Expr, sympy.Expr] = {}
-        for term, coefficient in expanded.as_coefficients_dict().items():
+        for term, coefficient in _combined(expression, zero_below).as_coefficients_dict().items():
             if term.free_symbols:
                 key = round_constants(term, digits, zero_below=zero_below, rational=True)
                 out[key] = out.get(key, sympy.Integer(0)) + coefficient

@@ -65,7 +65,7 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
             out = np.broadcast_to(np.asarray(function(*columns, *values), dtype=float), y.shape) - y
         # residuals past 1e100 in size, inf and nan count as 1e100: large, yet the solver's sums
         # of their squares stay finite (a finite 1e200 overflowed its cost, with a warning)
-        return np.clip(np.nan_to_num(out, nan=1e100, posinf=1e100, neginf=-1e100), -1e100, 1e100)
+        return np.clip(np.nan_to_num(out, nan=1e100), -1e100, 1e100)
 
     def jacobian(values: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):

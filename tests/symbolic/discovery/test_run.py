@@ -173,13 +173,12 @@ class _Stop(Exception):
     """Stands in for a kill right after a checkpoint was written."""
 
 
-@pytest.mark.slow
-def test_a_run_stopped_after_a_checkpoint_and_resumed_equals_an_uninterrupted_one(tmp_path):
+def _stopped_run(folder, config):
+    """A run folder whose discovery was stopped right after its first checkpoint (epoch 2)."""
     from oraclelab.runs import RunFolder
-    from oraclelab.symbolic.discovery import FolderCheckpoint, discover, write_discovery
+    from oraclelab.symbolic.discovery import FolderCheckpoint, discover
 
-    config = DiscoveryConfig(**{**TINY, "epochs": 6}, seed=2)
-    run = RunFolder(tmp_path / "stopped")
+    run = RunFolder(folder)
     first = FolderCheckpoint(run, resume=False)
 
     def save_then_stop(checkpoint, rows):
@@ -190,6 +189,15 @@ def test_a_run_stopped_after_a_checkpoint_and_resumed_equals_an_uninterrupted_on
     with pytest.raises(_Stop, match="stopped after a checkpoint"):
         discover(config, checkpoint=first)
     assert len((run.path / "metrics.csv").read_text().splitlines()) == 2  # header and epoch 2
+    return run
+
+
+@pytest.mark.slow
+def test_a_run_stopped_after_a_checkpoint_and_resumed_equals_an_uninterrupted_one(tmp_path):
+    from oraclelab.symbolic.discovery import FolderCheckpoint, discover, write_discovery
+
+    config = DiscoveryConfig(**{**TINY, "epochs": 6}, seed=2)
+    run = _stopped_run(tmp_path / "stopped", config)
     resumed = discover(config, checkpoint=FolderCheckpoint(run, resume=True))
     whole = discover(config)
     assert [row["epoch"] for row in resumed.rows] == [2, 4, 6]  # no row twice
@@ -203,3 +211,23 @@ def test_a_run_stopped_after_a_checkpoint_and_resumed_equals_an_uninterrupted_on
         assert summary[key] == expected[key], key
     assert json.loads((run.path / "summary.json").read_text())["formula"] == expected["formula"]
     assert len((run.path / "metrics.csv").read_text().splitlines()) == 4
+
+
+@pytest.mark.parametrize("target, found", [(None, r"none \(written by an older oraclelab\)"), ([5.0, 2.0], "mean 5, std 2")])
+def test_a_checkpoint_fitted_to_another_target_scale_is_refused(tmp_path, target, found):
+    from oraclelab.errors import RunError
+    from oraclelab.symbolic.discovery import FolderCheckpoint, discover
+    from oraclelab.symbolic.training._checkpoint import load_checkpoint
+
+    config = DiscoveryConfig(**{**TINY, "epochs": 6}, seed=2)
+    run = _stopped_run(tmp_path / "stopped", config)
+    path = run.path / "discovery_checkpoint.pt"
+    payload = load_checkpoint(path)
+    assert payload["target"] == pytest.approx([0.0, 1.0], abs=1e-5)  # the srnet trains on the standardised target
+    if target is None:
+        del payload["target"]
+    else:
+        payload["target"] = target
+    torch.save(payload, path)
+    with pytest.raises(RunError, match=f"fitted to a target with {found}.*start the run afresh"):
+        discover(config, checkpoint=FolderCheckpoint(run, resume=True))

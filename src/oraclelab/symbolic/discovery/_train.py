@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 import torch
 
+from oraclelab.errors import RunError
 from oraclelab.runs import progress_bar
 from oraclelab.symbolic.sampling._batch import FunctionBatch
 from oraclelab.symbolic.discovery._config import DiscoveryConfig
@@ -52,10 +53,15 @@ def _tensor(array: np.ndarray) -> torch.Tensor:
     return torch.as_tensor(np.asarray(array, dtype=np.float32))
 
 
+def _target_moments(F: torch.Tensor) -> list[float]:
+    """Mean and std of the training target a checkpoint's network was fitted to (it must match on resume)."""
+    return [float(F.mean()), float(F.std(correction=0))]
+
+
 def _payload(model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
-             generator: torch.Generator, state: DiscoveryState) -> dict[str, Any]:
+             generator: torch.Generator, state: DiscoveryState, F: torch.Tensor) -> dict[str, Any]:
     return {
-        "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        "target": _target_moments(F), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
         "critic": None if regulariser is None else regulariser.critic.state_dict(),
         "critic_optimizer": None if critic_optimizer is None else critic_optimizer.state_dict(),
         "generator": generator.get_state(), "epoch": state.epoch, "seconds": state.seconds,
@@ -64,7 +70,17 @@ def _payload(model: LatentModel, optimizer, regulariser: CriticRegulariser | Non
 
 
 def _restore(payload: dict[str, Any], model: LatentModel, optimizer, regulariser: CriticRegulariser | None,
-             critic_optimizer, generator: torch.Generator) -> DiscoveryState:
+             critic_optimizer, generator: torch.Generator, F: torch.Tensor) -> DiscoveryState:
+    """Load ``payload`` into the model, optimisers and generator; refuse one fitted to another target scale.
+
+    A checkpoint written before targets were standardised (no ``target``) holds a network
+    fitted to the raw target, which this run would continue on the standardised one.
+    """
+    saved, now = payload.get("target"), _target_moments(F)
+    if saved is None or not np.allclose(saved, now, rtol=1e-5, atol=1e-6):
+        found = "none (written by an older oraclelab)" if saved is None else f"mean {saved[0]:.6g}, std {saved[1]:.6g}"
+        raise RunError(f"discovery checkpoint: its network was fitted to a target with {found}, this run trains on "
+                       f"mean {now[0]:.6g}, std {now[1]:.6g}; start the run afresh instead of resuming it")
     model.load_state_dict(payload["model"])
     optimizer.load_state_dict(payload["optimizer"])
     if regulariser is not None:
@@ -137,11 +153,11 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
     critic_optimizer = torch.optim.Adam(regulariser.critic.parameters(), lr=1e-4) if co_train else None
     if regulariser is not None:
         regulariser.critic.requires_grad_(co_train)
-    saved = None if checkpoint is None else checkpoint.load()
-    state = (DiscoveryState() if saved is None
-             else _restore(saved, model, optimizer, regulariser, critic_optimizer, generator))
     X = _tensor(data.part("train", data.X))
     F = _tensor(data.part("train", data.F))
+    saved = None if checkpoint is None else checkpoint.load()
+    state = (DiscoveryState() if saved is None
+             else _restore(saved, model, optimizer, regulariser, critic_optimizer, generator, F))
     variance = max(float(F.var()), 1e-30)
     use_purity = config.purity > 0 and X.shape[1] > 1
     start = time.perf_counter() - state.seconds
@@ -175,6 +191,6 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
                     "min_corr": float("nan") if corr is None else corr,
                 })
                 if checkpoint is not None:
-                    checkpoint.save(_payload(model, optimizer, regulariser, critic_optimizer, generator, state),
+                    checkpoint.save(_payload(model, optimizer, regulariser, critic_optimizer, generator, state, F),
                                     state.rows)
     return state

@@ -17,9 +17,18 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def provenance() -> dict:
-    """Which code runs a cell (``git describe --always --dirty``), when it starts, the cores and the load average."""
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent, check=False).stdout.strip()
+    """Which code runs a cell, when it starts, the cores and the load average.
+
+    The commit is ``git describe --always``, with ``-dirty`` when a tracked file other than
+    the results files (which every saved cell changes) differs from it.
+    """
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=Path(__file__).parent,
+                              check=False).stdout.strip()
+
+    commit = git("describe", "--always")
+    if commit and git("status", "--porcelain", "--untracked-files=no", "--", ":/", f":(exclude){RESULTS}"):
+        commit += "-dirty"
     return {"commit": commit or None, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "cores": os.cpu_count(), "load_average_at_start": [round(v, 2) for v in os.getloadavg()]}
 

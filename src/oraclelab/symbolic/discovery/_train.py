@@ -59,9 +59,9 @@ def _target_moments(F: torch.Tensor) -> list[float]:
 
 
 def _payload(model: LatentModel, optimizer, regulariser: CriticRegulariser | None, critic_optimizer,
-             generator: torch.Generator, state: DiscoveryState, F: torch.Tensor) -> dict[str, Any]:
+             generator: torch.Generator, state: DiscoveryState, target: list[float]) -> dict[str, Any]:
     return {
-        "target": _target_moments(F), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        "target": target, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
         "critic": None if regulariser is None else regulariser.critic.state_dict(),
         "critic_optimizer": None if critic_optimizer is None else critic_optimizer.state_dict(),
         "generator": generator.get_state(), "epoch": state.epoch, "seconds": state.seconds,
@@ -70,13 +70,14 @@ def _payload(model: LatentModel, optimizer, regulariser: CriticRegulariser | Non
 
 
 def _restore(payload: dict[str, Any], model: LatentModel, optimizer, regulariser: CriticRegulariser | None,
-             critic_optimizer, generator: torch.Generator, F: torch.Tensor) -> DiscoveryState:
+             critic_optimizer, generator: torch.Generator, target: list[float]) -> DiscoveryState:
     """Load ``payload`` into the model, optimisers and generator; refuse one fitted to another target scale.
 
     A checkpoint written before targets were standardised (no ``target``) holds a network
     fitted to the raw target, which this run would continue on the standardised one.
+    ``target`` is this run's (:func:`_target_moments`).
     """
-    saved, now = payload.get("target"), _target_moments(F)
+    saved, now = payload.get("target"), target
     if saved is None or not np.allclose(saved, now, rtol=1e-5, atol=1e-6):
         found = "none (written by an older oraclelab)" if saved is None else f"mean {saved[0]:.6g}, std {saved[1]:.6g}"
         raise RunError(f"discovery checkpoint: its network was fitted to a target with {found}, this run trains on "
@@ -155,9 +156,10 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
         regulariser.critic.requires_grad_(co_train)
     X = _tensor(data.part("train", data.X))
     F = _tensor(data.part("train", data.F))
+    target = _target_moments(F)
     saved = None if checkpoint is None else checkpoint.load()
     state = (DiscoveryState() if saved is None
-             else _restore(saved, model, optimizer, regulariser, critic_optimizer, generator, F))
+             else _restore(saved, model, optimizer, regulariser, critic_optimizer, generator, target))
     variance = max(float(F.var()), 1e-30)
     use_purity = config.purity > 0 and X.shape[1] > 1
     start = time.perf_counter() - state.seconds
@@ -191,6 +193,6 @@ def train_discovery(config: DiscoveryConfig, data: DiscoveryData, model: LatentM
                     "min_corr": float("nan") if corr is None else corr,
                 })
                 if checkpoint is not None:
-                    checkpoint.save(_payload(model, optimizer, regulariser, critic_optimizer, generator, state, F),
+                    checkpoint.save(_payload(model, optimizer, regulariser, critic_optimizer, generator, state, target),
                                     state.rows)
     return state

@@ -5,7 +5,10 @@ noise-free unless ``--noise``), run through the default portfolio exactly as
 ``oraclelab symbolic discover --data FILE --inputs ... --target y --seed S`` runs it, and
 then through direct symbolic regression on one thread for as many seconds as the
 portfolio's candidates used CPU seconds in all (no generation cap: the baseline's only
-budget is that time). Both formulas are checked against the problem's truth (SRBench
+budget is that time). A baseline keeps one core busy and leaves the others idle, so cells
+run in groups of ``--baselines-at-once`` (default: the cores): the group's portfolios one
+after another on all cores, then its baselines side by side, one core each, so each
+baseline still has a core to itself. Both formulas are checked against the problem's truth (SRBench
 equivalence); the table says which is equivalent, and a second table gives each
 candidate's library, validation MSE, nodes, wall and CPU seconds and caps hit.
 
@@ -22,6 +25,9 @@ The printed table covers the requested cells found in the file after the run.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from _results import RESULTS, find_cell, provenance, save_cell
@@ -44,6 +50,8 @@ def parse() -> argparse.Namespace:
     parser = portfolio_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]),
                                  out="bench-discovery-table", results="discovery_table.json")
     parser.add_argument("--problems", nargs="+", default=[f"F{k:02d}" for k in range(13)])
+    parser.add_argument("--baselines-at-once", type=int, default=os.cpu_count() or 1,
+                        help="Cells per group: the group's direct-SR baselines run side by side, one core each.")
     return parser.parse_args()
 
 
@@ -81,28 +89,49 @@ def candidate_rows(portfolio, truth, **key) -> list[dict]:
             for candidate, c in zip(portfolio.candidates, portfolio.candidate_rows())]
 
 
-def run_one(name: str, seed: int, args: argparse.Namespace) -> tuple[dict, list[dict]]:
-    """One problem and seed: the portfolio's row, the baseline's, and one row per candidate."""
+def run_baseline(name: str, seed: int, csv: Path, cpu_seconds: float) -> dict:
+    """Direct SR on one thread for ``cpu_seconds`` on the cell's CSV: its columns of the table row.
+
+    A top-level function, so a process pool can run several baselines side by side.
+    """
     from oraclelab.symbolic.problems import get_problem
     from oraclelab.symbolic.problems._table import load_table, split_indices
     from oraclelab.symbolic.regression import direct_sr, round_constants
 
     problem = get_problem(name)
-    portfolio, csv = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
-                                   folder=args.out / f"{name}-seed{seed}-rows{args.rows}-noise{args.noise:g}")
     inputs = list(problem.input_names)
-    cpu = sum(c.cpu_seconds for c in portfolio.candidates)
     table = load_table(csv, inputs=inputs, target="y")
-    baseline = direct_sr(table.X, table.y, split_indices(len(table.y), seed), input_names=tuple(inputs), seconds=cpu,
-                         generations=10**6, max_length=40, random_state=seed, n_threads=1)
-    row = {"problem": name, "seed": seed,
-           "discover": equivalent(portfolio.formula, problem.target_sympy), "library": portfolio.chosen.name,
-           "discover_formula": str(round_constants(portfolio.formula, 4)), "discover_r2_test": portfolio.r2_test,
-           "discover_wall": portfolio.seconds, "discover_cpu": cpu,
-           "sr": equivalent(baseline.result.expression, problem.target_sympy),
-           "sr_formula": str(round_constants(baseline.result.expression, 4)), "sr_r2_test": baseline.r2_test,
-           "sr_seconds": baseline.result.seconds}
-    return row, candidate_rows(portfolio, problem.target_sympy, problem=name, seed=seed)
+    baseline = direct_sr(table.X, table.y, split_indices(len(table.y), seed), input_names=tuple(inputs),
+                         seconds=cpu_seconds, generations=10**6, max_length=40, random_state=seed, n_threads=1)
+    return {"sr": equivalent(baseline.result.expression, problem.target_sympy),
+            "sr_formula": str(round_constants(baseline.result.expression, 4)), "sr_r2_test": baseline.r2_test,
+            "sr_seconds": baseline.result.seconds}
+
+
+def run_group(cells: list[tuple[str, int]], args: argparse.Namespace) -> list[tuple[dict, list[dict]]]:
+    """Cells (problem, seed): their portfolios one after another, then their baselines side by side.
+
+    Returns, per cell, the table row (portfolio and baseline) and one row per candidate.
+    """
+    from oraclelab.symbolic.problems import get_problem
+    from oraclelab.symbolic.regression import round_constants
+
+    measured = []
+    for name, seed in cells:
+        problem = get_problem(name)
+        portfolio, csv = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
+                                       folder=args.out / f"{name}-seed{seed}-rows{args.rows}-noise{args.noise:g}")
+        cpu = sum(c.cpu_seconds for c in portfolio.candidates)
+        row = {"problem": name, "seed": seed,
+               "discover": equivalent(portfolio.formula, problem.target_sympy), "library": portfolio.chosen.name,
+               "discover_formula": str(round_constants(portfolio.formula, 4)), "discover_r2_test": portfolio.r2_test,
+               "discover_wall": portfolio.seconds, "discover_cpu": cpu}
+        measured.append((row, candidate_rows(portfolio, problem.target_sympy, problem=name, seed=seed), csv))
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(cells), mp_context=context) as pool:
+        baselines = [pool.submit(run_baseline, row["problem"], row["seed"], csv, row["discover_cpu"])
+                     for row, _, csv in measured]
+        return [({**row, **baseline.result()}, candidates) for (row, candidates, _), baseline in zip(measured, baselines)]
 
 
 def print_candidates(candidates: list[dict]) -> None:
@@ -122,14 +151,15 @@ def main() -> int:
     def key(name: str, seed: int) -> dict:
         return {"problem": name, "seed": seed, "rows": args.rows, "noise": args.noise}
 
-    for name in args.problems:
-        for seed in args.seeds:
-            if find_cell(args.results, key(name, seed)) is not None and not args.rerun:
-                continue
-            started = provenance()
-            row, candidates = run_one(name, seed, args)
-            save_cell(args.results, {"key": key(name, seed), "row": row, "candidates": candidates, **started})
-            print(f"{name} seed {seed}: discover {row['discover']}, direct SR {row['sr']} "
+    pending = [(name, seed) for name in args.problems for seed in args.seeds
+               if args.rerun or find_cell(args.results, key(name, seed)) is None]
+    group_size = max(args.baselines_at_once, 1)
+    for first in range(0, len(pending), group_size):
+        started = provenance()
+        for row, candidates in run_group(pending[first:first + group_size], args):
+            save_cell(args.results, {"key": key(row["problem"], row["seed"]), "row": row, "candidates": candidates,
+                                     **started})
+            print(f"{row['problem']} seed {row['seed']}: discover {row['discover']}, direct SR {row['sr']} "
                   f"({row['discover_wall']:.0f} s wall)", flush=True)
     done = [cell for name in args.problems for seed in args.seeds
             if (cell := find_cell(args.results, key(name, seed))) is not None]

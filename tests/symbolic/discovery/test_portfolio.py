@@ -68,4 +68,4 @@ def test_a_local_pool_and_a_dask_cluster_give_the_same_summary(table):
     assert _without_timings(pooled.summary()) == _without_timings(distributed.summary())
     summary = pooled.summary()
     assert sum(row["chosen"] for row in summary["candidates"]) == 1
-    assert summary["noise"]["method"] == "gamma test" and summary["equivalent"] is None
+    assert summary["noise"]["method"] == "local quadratic" and summary["equivalent"] is None

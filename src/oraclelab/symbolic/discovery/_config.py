@@ -107,8 +107,9 @@ class DiscoveryConfig(DictConfig):
     sr_outer_restarts: int = option(3, help="Most outer searches, each from another random state (stops at an exact "
                                             "fit); the lowest validation MSE wins.")
     noise: float | None = option(None, help="Noise std of the target relative to its std (default: estimated from "
-                                            "the data by the Gamma test); used to choose among a portfolio's "
-                                            "candidates.")
+                                            "the data by local-polynomial residuals); used to choose among a portfolio's "
+                                            "candidates, and assumed by their searches when given or clearly "
+                                            "resolved.")
     workers: int = option(0, help="Portfolio candidates run at once on a local process pool (0: one per core; 1: one "
                                   "after another in this process).")
     scheduler: str | None = option(None, help="A Dask scheduler (tcp://HOST:8786) that runs the portfolio's candidates.")

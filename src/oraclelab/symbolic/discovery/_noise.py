@@ -1,11 +1,19 @@
-"""The noise level of a target, estimated from the data alone (the Gamma test) or given.
+"""The noise level of a target, estimated from the data alone (local-polynomial pseudo-residuals) or given.
 
-The Gamma test (Stefansson, Koncar and Jones, 1997): for the k-th nearest neighbour of
-every row in input space (k = 1 .. ``neighbours``), delta(k) is the mean squared distance
-and gamma(k) half the mean squared difference of the targets. For a smooth target
-gamma(k) = sigma^2 + A delta(k) + o(delta), so the intercept of the straight line through
-the points (delta(k), gamma(k)) estimates the noise variance sigma^2 without fitting any
-model. Inputs are standardised first, so no column's units dominate the distances.
+Each row's target is predicted by a least-squares polynomial (degree 1 and degree 2) in
+the offsets of its nearest neighbours, leaving the row out: the pseudo-residuals of Gasser,
+Sroka and Jennen-Steinmetz (1986, *Biometrika* 73:625), generalised to any number of inputs.
+With noise of variance sigma^2 a residual has variance sigma^2 (1 + h) plus the squared
+error of the local fit, where h is the prediction's leverage; so sigma^2 is estimated by
+the median of residual^2 / (1 + h) over the rows, divided by the median of chi^2(1) (exact
+for Gaussian noise). The median, not the mean, keeps the sparse rows (the tails of the
+inputs), where the target is poorly fitted by its neighbours, from inflating the estimate.
+Inputs are standardised first, so no column's units dominate the distances.
+
+The estimate is *resolved* when the degree-1 and degree-2 estimates agree within a factor of
+:data:`RESOLVED_RATIO`: then noise, not the target's curvature between neighbours, makes the
+residuals. On noise-free data the degree-2 estimate is small but the degree-1 one is many
+times larger (curvature), so the estimate is an upper bound, not a level to assume.
 """
 
 from __future__ import annotations
@@ -14,57 +22,118 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oraclelab._validation import check_int_at_least
 from oraclelab.errors import ParameterError
 
 __all__ = ["NoiseEstimate", "estimate_noise", "given_noise"]
 
-#: Neighbours of the Gamma test's regression (its authors use 10 to 20).
-NEIGHBOURS = 10
+#: Neighbours per fitted coefficient (plus :data:`EXTRA_NEIGHBOURS`) of each local fit.
+NEIGHBOURS_PER_COEFFICIENT = 2
+EXTRA_NEIGHBOURS = 4
+#: A local fit may use at most this fraction of the rows as neighbours (else that degree is skipped).
+MAX_NEIGHBOUR_FRACTION = 0.25
+#: The degree-1 and degree-2 estimates agree within this factor when noise dominates both.
+RESOLVED_RATIO = 1.5
+#: The median of chi^2 with one degree of freedom (scipy.stats.chi2.ppf(0.5, 1)).
+CHI2_1_MEDIAN = 0.454936423119572
+#: Ridge of each local fit, relative to the trace of its Gram matrix (keeps repeated or constant inputs solvable).
+RIDGE = 1e-10
+#: Rows per block of the batched local fits (bounds memory with many inputs).
+BLOCK_ROWS = 256
 
 
 @dataclass(frozen=True)
 class NoiseEstimate:
     """The target's noise standard deviation, absolute (``std``) and relative to std(y) (``relative``).
 
-    ``method`` is ``"gamma test"`` or ``"given"``.
+    ``method`` is ``"local quadratic"`` (``"local linear"`` when the rows are too few for a
+    quadratic in every input) or ``"given"``; ``resolved`` says whether the level is one the
+    searches may assume (always for a given level; see the module docstring for an estimate).
     """
 
     std: float
     relative: float
     method: str
+    resolved: bool
 
-    def summary(self) -> dict[str, float | str]:
+    def summary(self) -> dict[str, float | str | bool]:
         """The estimate by name (summary.json's ``noise``)."""
-        return {"std": self.std, "relative": self.relative, "method": self.method}
+        return {"std": self.std, "relative": self.relative, "method": self.method, "resolved": self.resolved}
 
 
 def given_noise(relative: float, y: np.ndarray) -> NoiseEstimate:
     """The noise a user states, as a fraction of std(y)."""
     if not float(relative) >= 0:
         raise ParameterError(f"The 'noise' parameter of discover must be >= 0. Got {relative!r} instead.")
-    return NoiseEstimate(float(relative) * float(np.std(y)), float(relative), "given")
+    return NoiseEstimate(float(relative) * float(np.std(y)), float(relative), "given", True)
 
 
-def estimate_noise(X: np.ndarray, y: np.ndarray, *, neighbours: int = NEIGHBOURS) -> NoiseEstimate:
-    """The Gamma-test estimate of the noise of y (n,) given inputs X (n, d); never below zero.
+def _features(offsets: np.ndarray, degree: int) -> np.ndarray:
+    """The monomials of a local fit in the neighbours' offsets (..., d): 1, each offset, and for degree 2 each product."""
+    d = offsets.shape[-1]
+    columns = [np.ones(offsets.shape[:-1]), *(offsets[..., j] for j in range(d))]
+    if degree == 2:
+        columns += [offsets[..., a] * offsets[..., b] for a in range(d) for b in range(a, d)]
+    return np.stack(columns, axis=-1)
 
-    Needs more rows than ``neighbours``; an estimate for noise-free data is about zero.
-    """
+
+def _n_coefficients(d: int, degree: int) -> int:
+    return 1 + d + (d * (d + 1) // 2 if degree == 2 else 0)
+
+
+def _neighbours(d: int, degree: int) -> int:
+    return NEIGHBOURS_PER_COEFFICIENT * _n_coefficients(d, degree) + EXTRA_NEIGHBOURS
+
+
+def _pseudo_residual_variance(Z: np.ndarray, y: np.ndarray, degree: int) -> float:
+    """sigma^2 from the leave-one-out residuals of a degree-``degree`` fit on each row's nearest neighbours."""
     from scipy.spatial import cKDTree
 
+    k = _neighbours(Z.shape[1], degree)
+    _, index = cKDTree(Z).query(Z, k=k + 1)
+    scaled = []
+    for start in range(0, len(Z), BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        neighbours = index[rows, 1:]
+        design = _features(Z[neighbours] - Z[rows, None, :], degree)
+        gram = np.einsum("nkp,nkq->npq", design, design)
+        gram += RIDGE * np.einsum("npp->n", gram)[:, None, None] * np.eye(gram.shape[-1])
+        right = np.zeros(gram.shape[:2] + (2,))
+        right[:, :, 0] = np.einsum("nkp,nk->np", design, y[neighbours])
+        right[:, 0, 1] = 1.0
+        solved = np.linalg.solve(gram, right)
+        prediction, leverage = solved[:, 0, 0], solved[:, 0, 1]
+        scaled.append((y[rows] - prediction) ** 2 / (1.0 + leverage))
+    return float(np.median(np.concatenate(scaled)) / CHI2_1_MEDIAN)
+
+
+def estimate_noise(X: np.ndarray, y: np.ndarray) -> NoiseEstimate:
+    """The local-polynomial estimate of the noise of y (n,) given inputs X (n, d), and whether it is resolved.
+
+    Degree 2 is used when its neighbourhoods (2 per coefficient + 4) are at most a quarter
+    of the rows, else degree 1 (then the estimate is never resolved); fewer rows than even
+    degree 1 needs raise ParameterError (give the level instead).
+    """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    check_int_at_least(neighbours, "neighbours", "estimate_noise", 2)
-    if X.ndim != 2 or y.shape != (len(X),) or len(X) <= neighbours:
-        raise ParameterError(f"estimate_noise needs X of shape (n, d) and y of shape (n,) with n > {neighbours}. "
-                             f"Got {X.shape} and {y.shape} instead.")
+    if X.ndim != 2 or y.shape != (len(X),):
+        raise ParameterError(f"estimate_noise needs X of shape (n, d) and y of shape (n,). Got {X.shape} and {y.shape} "
+                             "instead.")
+    n, d = X.shape
+    degrees = [degree for degree in (1, 2) if _neighbours(d, degree) <= MAX_NEIGHBOUR_FRACTION * n]
+    if not degrees:
+        raise ParameterError(f"{n} rows are too few to estimate the noise of a target of {d} inputs (at least "
+                             f"{int(np.ceil(_neighbours(d, 1) / MAX_NEIGHBOUR_FRACTION))}); give the 'noise' level.")
     scale = X.std(axis=0)
     Z = (X - X.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
-    distances, index = cKDTree(Z).query(Z, k=neighbours + 1)
-    delta = np.mean(distances[:, 1:] ** 2, axis=0)
-    gamma = 0.5 * np.mean((y[index[:, 1:]] - y[:, None]) ** 2, axis=0)
-    _, intercept = np.polyfit(delta, gamma, 1)
-    variance = max(float(intercept), 0.0)
+    variances = {degree: _pseudo_residual_variance(Z, y, degree) for degree in degrees}
+    std = float(np.sqrt(variances[max(degrees)]))
     spread = float(np.std(y))
-    std = float(np.sqrt(variance))
-    return NoiseEstimate(std, std / spread if spread > 0 else 0.0, "gamma test")
+    resolved = len(degrees) == 2 and _agree(variances[1], variances[2])
+    return NoiseEstimate(std, std / spread if spread > 0 else 0.0,
+                         "local quadratic" if 2 in degrees else "local linear", resolved)
+
+
+def _agree(linear: float, quadratic: float) -> bool:
+    """Whether two variance estimates agree within RESOLVED_RATIO in standard deviation (both positive)."""
+    if not (linear > 0 and quadratic > 0):
+        return False
+    return max(linear, quadratic) <= RESOLVED_RATIO ** 2 * min(linear, quadratic)

@@ -241,9 +241,9 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
                        ) -> PortfolioResult:
     """Run every candidate of the portfolio (on ``executor``, default from ``workers`` and ``scheduler``) and pick one.
 
-    The noise level is ``config.noise`` or the Gamma test's estimate on the training rows.
-    The searches assume it only with one input, where the Gamma test is accurate (with more
-    inputs it overestimates on 1,000 rows, so they assume noise-free data); the selection
+    The noise level is ``config.noise`` or its estimate on the training rows (:mod:`._noise`).
+    The searches assume it when it is given or the estimate is resolved (noise, not the
+    target's curvature, dominates it); otherwise they assume noise-free data. The selection
     rule always uses it, capped at the best validation MSE. Nothing is written. A candidate's
     CPU seconds are its process's time, so give Dask workers one thread each.
     """
@@ -255,8 +255,7 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     data = load_discovery_data(config)
     specs = portfolio_specs(config, data.X.shape[1])
     noise = _noise(config, data)
-    trusted = config.noise is not None or data.X.shape[1] == 1
-    search_noise = noise.relative if trusted else NOISE_FREE
+    search_noise = noise.relative if noise.resolved else NOISE_FREE
     tasks = [CandidateTask(config.to_dict(), spec, search_noise) for spec in specs]
     own = executor is None
     executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor

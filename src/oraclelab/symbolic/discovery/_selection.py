@@ -14,8 +14,9 @@ wins (then the lower MSE, then the earlier candidate). On noise-free data an exa
 variance sigma^2 every formula of the right structure scores about sigma^2, the MSEs of
 formulas that differ only in fitting noise differ by about sigma^2 sqrt(2 / n), and the
 shortest of them is read out. The noise term is capped at ``best``: a noise estimate above
-what a formula reaches is an overestimate (the Gamma test overestimates on few rows in
-several dimensions), and it must not let a worse formula in.
+what a formula reaches is an overestimate (on noise-free data the estimate is the
+target's curvature between neighbouring rows, not noise), and it must not let a worse
+formula in.
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ RESOLVED_RATIO = 1.5
 CHI2_1_MEDIAN = 0.454936423119572
 #: Ridge of each local fit, relative to the trace of its Gram matrix (keeps repeated or constant inputs solvable).
 RIDGE = 1e-10
+#: The method of an estimate that could not be made: fewer rows than a local line needs.
+TOO_FEW_ROWS = "too few rows"
 #: Rows per block of the batched local fits (bounds memory with many inputs).
 BLOCK_ROWS = 256
 
@@ -46,7 +48,7 @@ class NoiseEstimate:
     """The target's noise standard deviation, absolute (``std``) and relative to std(y) (``relative``).
 
     ``method`` is ``"local quadratic"`` (``"local linear"`` when the rows are too few for a
-    quadratic in every input) or ``"given"``; ``resolved`` says whether the level is one the
+    quadratic in every input, ``"too few rows"`` when too few for either) or ``"given"``; ``resolved`` says whether the level is one the
     searches may assume (always for a given level; see the module docstring for an estimate).
     """
 
@@ -110,8 +112,9 @@ def estimate_noise(X: np.ndarray, y: np.ndarray) -> NoiseEstimate:
     """The local-polynomial estimate of the noise of y (n,) given inputs X (n, d), and whether it is resolved.
 
     Degree 2 is used when its neighbourhoods (2 per coefficient + 4) are at most a quarter
-    of the rows, else degree 1 (then the estimate is never resolved); fewer rows than even
-    degree 1 needs raise ParameterError (give the level instead).
+    of the rows, else degree 1 (then the estimate is never resolved). With fewer rows than
+    even degree 1 needs there is no estimate: noise 0, method ``"too few rows"``, unresolved
+    (so a portfolio's rule falls back to the standard error alone; give the level instead).
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     if X.ndim != 2 or y.shape != (len(X),):
@@ -120,8 +123,7 @@ def estimate_noise(X: np.ndarray, y: np.ndarray) -> NoiseEstimate:
     n, d = X.shape
     degrees = [degree for degree in (1, 2) if _neighbours(d, degree) <= MAX_NEIGHBOUR_FRACTION * n]
     if not degrees:
-        raise ParameterError(f"{n} rows are too few to estimate the noise of a target of {d} inputs (at least "
-                             f"{int(np.ceil(_neighbours(d, 1) / MAX_NEIGHBOUR_FRACTION))}); give the 'noise' level.")
+        return NoiseEstimate(0.0, 0.0, TOO_FEW_ROWS, False)
     scale = X.std(axis=0)
     Z = (X - X.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
     variances = {degree: _pseudo_residual_variance(Z, y, degree) for degree in degrees}

@@ -25,7 +25,7 @@ import numpy as np
 from oraclelab.errors import OracleLabError, ParameterError
 from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
-from oraclelab.symbolic.discovery._noise import NoiseEstimate, estimate_noise, given_noise
+from oraclelab.symbolic.discovery._noise import TOO_FEW_ROWS, NoiseEstimate, estimate_noise, given_noise
 from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, select_candidate
 
 if TYPE_CHECKING:
@@ -230,7 +230,11 @@ def _noise(config: DiscoveryConfig, data: DiscoveryData) -> NoiseEstimate:
     train = data.splits["train"]
     if config.noise is not None:
         return given_noise(config.noise, data.F[train])
-    return estimate_noise(data.X[train], data.F[train])
+    estimate = estimate_noise(data.X[train], data.F[train])
+    if estimate.method == TOO_FEW_ROWS:
+        logger.warning("%d training rows are too few to estimate the noise of %d inputs; the rule uses the "
+                       "standard error alone (give --noise to use a level)", len(train), data.X.shape[1])
+    return estimate
 
 
 def _workers(config: DiscoveryConfig, n_candidates: int) -> int:

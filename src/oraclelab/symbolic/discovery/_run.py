@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 import torch
@@ -22,10 +23,14 @@ from oraclelab.symbolic.discovery._readout import distill, distillation_steps
 from oraclelab.symbolic.discovery._regulariser import CriticRegulariser
 from oraclelab.symbolic.discovery._result import DiscoveryResult
 from oraclelab.symbolic.discovery._streams import RunStreams
-from oraclelab.symbolic.discovery._train import (Checkpoint, evaluate, restore_target_scale,
+from oraclelab.symbolic.discovery._train import (Checkpoint, DiscoveryState, evaluate, restore_target_scale,
                                                  standardised_target, train_discovery)
 
 if TYPE_CHECKING:
+    from oraclelab.symbolic import FunctionLibrary
+    from oraclelab.symbolic.discovery._critic import DiscoveryCritic
+    from oraclelab.symbolic.discovery._data import DiscoveryData
+    from oraclelab.symbolic.models import LatentModel
     from oraclelab.symbolic.training._checkpoint import Checkpoints
 
 logger = logging.getLogger(__name__)
@@ -62,10 +67,27 @@ def discover(config: DiscoveryConfig | Mapping[str, Any], *, checkpoint: Checkpo
         torch.set_num_threads(threads)
 
 
-def _discover(config: DiscoveryConfig, streams: RunStreams, checkpoint: Checkpoint | None,
-              critic_checkpoints: Checkpoints | None) -> DiscoveryResult:
-    start = time.perf_counter()
-    data = load_discovery_data(config)
+@dataclass(frozen=True)
+class TrainedModel:
+    """The network of a run after training (predicting the raw target), its training state, critic and library.
+
+    ``library_name`` is the library as the config names it (a built-in or generated name, a path).
+    """
+
+    model: LatentModel
+    state: DiscoveryState
+    critic: DiscoveryCritic | None
+    library: FunctionLibrary
+    library_name: str
+
+
+def train_model(config: DiscoveryConfig, data: DiscoveryData, streams: RunStreams, *,
+                checkpoint: Checkpoint | None = None, critic_checkpoints: Checkpoints | None = None) -> TrainedModel:
+    """The critic (from ``critic_dir`` or trained first, when used) and the latent model trained under it.
+
+    The first half of :func:`discover`, on its own so that the training can be studied
+    without the read-out (``benchmarks/bench_latent_alignment.py``).
+    """
     from oraclelab.symbolic import FunctionLibrary
     from oraclelab.symbolic.models import build_model
 
@@ -76,14 +98,23 @@ def _discover(config: DiscoveryConfig, streams: RunStreams, checkpoint: Checkpoi
                                         point_subset=SET_CRITIC_SUBSET if critic.kind == "set" else None,
                                         generator=streams.torch("critic point subsets"))
     library_name = critic.library if critic is not None else readout_library(config, data)
-    library = FunctionLibrary.load(library_name)
     n_latents = config.n_latents or data.n_true_latents or 3
     model = build_model(config.model, data.X.shape[1], n_latents, generator=streams.torch("model init"),
                         **config.model_hyper)
     training_data, mean, std = standardised_target(model, data)
+    library = FunctionLibrary.load(library_name)
     state = train_discovery(config, training_data, model, regulariser, streams.torch("training"), library=library,
                             checkpoint=checkpoint)
     restore_target_scale(model, mean, std)
+    return TrainedModel(model, state, critic, library, library_name)
+
+
+def _discover(config: DiscoveryConfig, streams: RunStreams, checkpoint: Checkpoint | None,
+              critic_checkpoints: Checkpoints | None) -> DiscoveryResult:
+    start = time.perf_counter()
+    data = load_discovery_data(config)
+    trained = train_model(config, data, streams, checkpoint=checkpoint, critic_checkpoints=critic_checkpoints)
+    model, state, critic = trained.model, trained.state, trained.critic
     model_state = _weights(model)
     min_corr_raw = evaluate(model, data, "validation")[1]
     purified_state = None
@@ -92,13 +123,13 @@ def _discover(config: DiscoveryConfig, streams: RunStreams, checkpoint: Checkpoi
         purified_state = _weights(model)
     val_loss, min_corr = evaluate(model, data, "validation")
     with progress_bar("distillation", total=distillation_steps(model, config)) as bar:
-        distilled = distill(model, data, config, library=library, streams=streams, progress=bar)
+        distilled = distill(model, data, config, library=trained.library, streams=streams, progress=bar)
     logger.info("discovery: min_corr %s, R^2 test %.6g, equivalent %s", min_corr, distilled.r2_test,
                 distilled.equivalent)
     return DiscoveryResult(
         config=config, data=data, distillation=distilled, min_corr=min_corr, min_corr_unpurified=min_corr_raw,
         val_loss=val_loss, epochs=state.epoch, training_seconds=state.seconds, seconds=time.perf_counter() - start,
         rows=tuple(state.rows), model_config=dict(model.config), model_state=model_state,
-        purified_state=purified_state, critic_library=library_name,
+        purified_state=purified_state, critic_library=trained.library_name,
         critic_training=None if critic is None else critic.training, streams=streams.used(),
     )

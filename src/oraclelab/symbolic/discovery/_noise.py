@@ -48,8 +48,9 @@ class NoiseEstimate:
     """The target's noise standard deviation, absolute (``std``) and relative to std(y) (``relative``).
 
     ``method`` is ``"local quadratic"`` (``"local linear"`` when the rows are too few for a
-    quadratic in every input, ``"too few rows"`` when too few for either) or ``"given"``; ``resolved`` says whether the level is one the
-    searches may assume (always for a given level; see the module docstring for an estimate).
+    quadratic in every input, ``"too few rows"`` when too few for either) or ``"given"``;
+    ``resolved`` says whether the level is one the searches may assume (always for a given
+    level; see the module docstring for an estimate).
     """
 
     std: float
@@ -70,7 +71,7 @@ def given_noise(relative: float, y: np.ndarray) -> NoiseEstimate:
 
 
 def _features(offsets: np.ndarray, degree: int) -> np.ndarray:
-    """The monomials of a local fit in the neighbours' offsets (..., d): 1, each offset, and for degree 2 each product."""
+    """The monomials of a local fit in the neighbours' offsets (..., d): 1, each offset, for degree 2 each product."""
     d = offsets.shape[-1]
     columns = [np.ones(offsets.shape[:-1]), *(offsets[..., j] for j in range(d))]
     if degree == 2:

@@ -67,9 +67,10 @@ def main() -> int:
                 ours.append(estimate.std / truth)
                 theirs.append(gamma / truth)
                 resolved += estimate.resolved
-            print(f"| {name} | {X.shape[1]} | {noise:g} | {' '.join(f'{v:.3f}' for v in ours)} | "
-                  f"{resolved}/{len(args.seeds)} | {' '.join(f'{v:.3f}' for v in theirs)} | "
-                  f"{seconds[0] / len(args.seeds):.2f} | {seconds[1] / len(args.seeds):.3f} |", flush=True)
+            cells = [name, str(X.shape[1]), f"{noise:g}", " ".join(f"{v:.3f}" for v in ours),
+                     f"{resolved}/{len(args.seeds)}", " ".join(f"{v:.3f}" for v in theirs),
+                     f"{seconds[0] / len(args.seeds):.2f}", f"{seconds[1] / len(args.seeds):.3f}"]
+            print("| " + " | ".join(cells) + " |", flush=True)
     return 0
 
 

@@ -82,3 +82,15 @@ def test_given_noise_and_bad_input():
     assert estimate_noise(np.arange(32.0)[:, None], np.arange(32.0)).method == "local linear"
     with pytest.raises(ParameterError, match="shape"):
         estimate_noise(np.zeros((20, 1)), np.zeros(19))
+
+
+def test_a_row_is_never_its_own_neighbour_even_among_repeats():
+    from oraclelab.symbolic.discovery._noise import _nearest_others
+
+    Z = np.repeat(np.random.default_rng(7).normal(size=(30, 2)), 3, axis=0)  # every row three times
+    nearest = _nearest_others(Z, 4)
+    rows = np.arange(len(Z))[:, None]
+    assert nearest.shape == (90, 4) and not (nearest == rows).any()
+    assert ((nearest // 3) == rows // 3).sum(axis=1).min() == 2  # both repeats of a row are its nearest others
+    assert _nearest_others(np.zeros((6, 1)), 3).shape == (6, 3)  # all alike: still k others, never itself
+    assert not (_nearest_others(np.zeros((6, 1)), 3) == np.arange(6)[:, None]).any()

@@ -87,16 +87,26 @@ def _neighbours(d: int, degree: int) -> int:
     return NEIGHBOURS_PER_COEFFICIENT * _n_coefficients(d, degree) + EXTRA_NEIGHBOURS
 
 
-def _pseudo_residual_variance(Z: np.ndarray, y: np.ndarray, degree: int) -> float:
-    """sigma^2 from the leave-one-out residuals of a degree-``degree`` fit on each row's nearest neighbours."""
+def _nearest_others(Z: np.ndarray, k: int) -> np.ndarray:
+    """Indices (n, k) of each row's k nearest other rows, nearest first (itself left out, even among repeats)."""
     from scipy.spatial import cKDTree
 
-    k = _neighbours(Z.shape[1], degree)
     _, index = cKDTree(Z).query(Z, k=k + 1)
+    itself = index == np.arange(len(Z))[:, None]
+    itself[~itself.any(axis=1), -1] = True  # the row is among more than k repeats of it: drop the farthest instead
+    return index[~itself].reshape(len(Z), k)
+
+
+def _pseudo_residual_variance(Z: np.ndarray, y: np.ndarray, nearest: np.ndarray, degree: int) -> float:
+    """sigma^2 from the leave-one-out residuals of a degree-``degree`` fit on each row's nearest neighbours.
+
+    ``nearest`` holds at least as many neighbours per row (nearest first) as the degree needs.
+    """
+    k = _neighbours(Z.shape[1], degree)
     scaled = []
     for start in range(0, len(Z), BLOCK_ROWS):
         rows = slice(start, start + BLOCK_ROWS)
-        neighbours = index[rows, 1:]
+        neighbours = nearest[rows, :k]
         design = _features(Z[neighbours] - Z[rows, None, :], degree)
         gram = np.einsum("nkp,nkq->npq", design, design)
         gram += RIDGE * np.einsum("npp->n", gram)[:, None, None] * np.eye(gram.shape[-1])
@@ -127,7 +137,8 @@ def estimate_noise(X: np.ndarray, y: np.ndarray) -> NoiseEstimate:
         return NoiseEstimate(0.0, 0.0, TOO_FEW_ROWS, False)
     scale = X.std(axis=0)
     Z = (X - X.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
-    variances = {degree: _pseudo_residual_variance(Z, y, degree) for degree in degrees}
+    nearest = _nearest_others(Z, _neighbours(d, max(degrees)))
+    variances = {degree: _pseudo_residual_variance(Z, y, nearest, degree) for degree in degrees}
     std = float(np.sqrt(variances[max(degrees)]))
     spread = float(np.std(y))
     resolved = len(degrees) == 2 and _agree(variances[1], variances[2])

@@ -26,10 +26,10 @@ def three_inputs(tmp_path):
 def test_discover_with_three_inputs_runs_the_default_portfolio(run_cli, tmp_path, three_inputs):
     out = tmp_path / "run"
     code, stdout, stderr = run_cli("symbolic", "discover", "--data", three_inputs, "--inputs", "a,b,c", "--target", "y",
-                                   *TINY, "--out", out)
+                                   *TINY, "--index-max-terms", "2", "--index-beam", "4", "--out", out)
     assert code == 0, stderr
     summary = json.loads((out / "summary.json").read_text())
-    assert [row["library"] for row in summary["candidates"]] == ["poly:3", "terms:3", "sr"]
+    assert [row["library"] for row in summary["candidates"]] == ["poly:3", "terms:3", "index", "sr"]
     assert sum(row["chosen"] for row in summary["candidates"]) == 1
     for row in summary["candidates"]:
         assert set(row) >= {"library", "formula", "mse_validation", "complexity", "seconds", "cpu_seconds", "chosen",
@@ -37,7 +37,12 @@ def test_discover_with_three_inputs_runs_the_default_portfolio(run_cli, tmp_path
     assert summary["library"] in stdout and "formula (" in stdout
     assert (out / "candidates.png").stat().st_size > 0
     assert (out / "candidates" / "02-terms-3" / "summary.json").exists()
-    assert (out / "candidates" / "03-sr" / "summary.json").exists()
+    # the target is sin(a)*cos(b) + c**2: one sum of two dictionary terms, read out to round-off
+    index = next(row for row in summary["candidates"] if row["library"] == "index")
+    assert index["mse_validation"] < 1e-20 * np.var(np.loadtxt(three_inputs, delimiter=",", skiprows=1)[:, 3])
+    for name in ("summary.json", "path.csv", "target_vs_latent.png"):
+        assert (out / "candidates" / "03-index" / name).stat().st_size > 0
+    assert (out / "candidates" / "04-sr" / "summary.json").exists()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -48,6 +53,7 @@ def test_discover_with_three_inputs_runs_the_default_portfolio(run_cli, tmp_path
     (["--library", " , "], "names no library"),
     (["--workers", "-1"], "'workers'"),
     (["--noise", "-0.1"], "'noise'"),
+    (["--index-beam", "0"], "'index_beam'"),
 ])
 def test_portfolio_mistakes_exit_2_with_one_line(run_cli, tmp_path, args, message):
     code, _, stderr = run_cli("symbolic", "discover", "--problem", "F07", *args, "--out", tmp_path / "o")

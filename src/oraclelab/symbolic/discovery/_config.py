@@ -20,8 +20,9 @@ OWNER = "discover"
 REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
 #: The built-in problem a run learns when neither ``problem`` nor ``data`` is given.
 DEFAULT_PROBLEM = "F11"
-#: In a library list: every library fitting the input dimension plus direct SR; direct SR alone.
-AUTO, DIRECT_SR = "auto", "sr"
+#: In a library list: every library fitting the input dimension plus the single-index candidate and
+#: direct SR; direct SR alone; the single-index candidate alone (the target as f of a short sum of terms).
+AUTO, DIRECT_SR, SINGLE_INDEX = "auto", "sr", "index"
 #: ``model_hyper`` keys whose values are names, with the names they may take.
 MODEL_HYPER_CHOICES = {"output": OUTPUTS, "activation": tuple(ACTIVATION_CLASSES)}
 
@@ -76,9 +77,10 @@ class DiscoveryConfig(DictConfig):
     critic_dir: str | None = option(None, help="A 'train-critic' run folder to use, frozen.")
     library: str | None = option(None, help="The critic's library, or a portfolio of them, comma separated: built-in "
                                             "names, generated ones (terms:D, poly:D), .lib files, 'sr' (direct "
-                                            "symbolic regression) and 'auto' (every library fitting the input "
-                                            "dimension, plus sr). Default: 'auto' with a data file, the problem's "
-                                            "library with a problem.")
+                                            "symbolic regression), 'index' (the target as a function of one sum of "
+                                            "simple terms) and 'auto' (every library fitting the input dimension, "
+                                            "plus index with two or more inputs, plus sr). Default: 'auto' with a "
+                                            "data file, the problem's library with a problem.")
     critic: str = option("stack", help="Kind of the critic trained first.", choices=tuple(CRITIC_KINDS))
     critic_points: str | None = option(None, help="Points of the critic trained first.")
     critic_max_epochs: int = option(2000, help="Step cap of the critic trained first (it stops earlier at 0.99 "
@@ -106,6 +108,10 @@ class DiscoveryConfig(DictConfig):
     sr_outer_noise: float = option(1e-6, help="Assumed noise of the target, relative to its std (raise for noisy data).")
     sr_outer_restarts: int = option(3, help="Most outer searches, each from another random state (stops at an exact "
                                             "fit); the lowest validation MSE wins.")
+    index_max_terms: int = option(5, help="Most terms of the single-index candidate's latent sum.")
+    index_beam: int = option(30, help="Supports of each size the single-index candidate extends by one term.")
+    index_starts: int = option(3, help="Random starts of each single-index support fit, besides the least-squares one.")
+    index_steps: int = option(30, help="Levenberg-Marquardt steps of each single-index support fit.")
     noise: float | None = option(None, help="Noise std of the target relative to its std (default: estimated from "
                                             "the data by local-polynomial residuals); used to choose among a portfolio's "
                                             "candidates, and assumed by their searches when given or clearly "
@@ -153,7 +159,7 @@ class DiscoveryConfig(DictConfig):
         specs = self.library_specs
         if not specs:
             return self.data is not None and self.critic_dir is None
-        return len(specs) > 1 or specs[0] in (AUTO, DIRECT_SR)
+        return len(specs) > 1 or specs[0] in (AUTO, DIRECT_SR, SINGLE_INDEX)
 
     @property
     def trains_critic(self) -> bool:
@@ -162,10 +168,12 @@ class DiscoveryConfig(DictConfig):
 
     def _check_numbers(self) -> None:
         for name in ("epochs", "eval_every", "critic_max_epochs", "sr_generations", "sr_outer_generations", "sr_outer_max_length",
-                     "sr_outer_restarts", "purity_points", "purity_reference"):
+                     "sr_outer_restarts", "purity_points", "purity_reference", "index_max_terms", "index_beam",
+                     "index_steps"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.seed, "seed", OWNER, 0)
         check_int_at_least(self.workers, "workers", OWNER, 0)
+        check_int_at_least(self.index_starts, "index_starts", OWNER, 0)
         if self.threads is not None:
             check_int_at_least(self.threads, "threads", OWNER, 1)
         if self.noise is not None and not float(self.noise) >= 0:

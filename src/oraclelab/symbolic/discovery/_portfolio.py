@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 
 from oraclelab.errors import OracleLabError, ParameterError
-from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, DiscoveryConfig
+from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, SINGLE_INDEX, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
 from oraclelab.symbolic.discovery._noise import TOO_FEW_ROWS, NoiseEstimate, estimate_noise, given_noise
 from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, select_candidate
 
 if TYPE_CHECKING:
     from oraclelab.runs import Executor
+    from oraclelab.symbolic.discovery._index_candidate import IndexOutcome
     from oraclelab.symbolic.discovery._result import DiscoveryResult
     from oraclelab.symbolic.regression import DirectSROutcome
 
@@ -45,8 +46,10 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     """The candidates of a portfolio config for ``n_inputs`` inputs, in order, without repeats.
 
     'auto' stands for every built-in library of exactly ``n_inputs`` inputs, the generated
-    ``poly:D`` and (for two or more inputs) ``terms:D``, and 'sr'. Every library is loaded
-    once here, so an unknown name or a bad file fails before any candidate runs.
+    ``poly:D`` and (for two or more inputs) ``terms:D`` and the single-index candidate
+    'index', and 'sr'. (With one input, a sum of terms of that input is one more function of
+    it, which direct SR already searches.) Every library is loaded once here, so an unknown
+    name or a bad file fails before any candidate runs.
     """
     from oraclelab.symbolic import FunctionLibrary, list_builtin_libraries
     from oraclelab.symbolic.formulas._generated import generated_name
@@ -55,13 +58,14 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     for spec in config.library_specs or (AUTO,):
         if spec == AUTO:
             fitting = [name for name in list_builtin_libraries() if FunctionLibrary.builtin(name).n_inputs == n_inputs]
-            generated = [generated_name("poly", n_inputs)] + ([generated_name("terms", n_inputs)] if n_inputs > 1 else [])
+            generated = [generated_name("poly", n_inputs)]
+            generated += [generated_name("terms", n_inputs), SINGLE_INDEX] if n_inputs > 1 else []
             expanded = [*fitting, *generated, DIRECT_SR]
         else:
             expanded = [spec]
         specs += [name for name in expanded if name not in specs]
     for spec in specs:
-        takes = n_inputs if spec == DIRECT_SR else FunctionLibrary.load(spec).n_inputs
+        takes = n_inputs if spec in (DIRECT_SR, SINGLE_INDEX) else FunctionLibrary.load(spec).n_inputs
         if takes != n_inputs:
             raise ParameterError(f"The library {spec!r} of 'library' takes {takes} input(s); the data have {n_inputs}.")
     return tuple(specs)
@@ -80,7 +84,8 @@ class CandidateTask:
 class CandidateResult:
     """One candidate's outcome: its formula (sympy, in the inputs; None when it failed), time and caps.
 
-    ``discovery`` holds the full run of a library candidate, ``direct`` that of the SR one;
+    ``discovery`` holds the full run of a library candidate, ``direct`` that of the SR one,
+    ``index`` that of the single-index one;
     ``cpu_seconds`` is the process time of the candidate (one thread); ``time_capped`` names
     the searches whose time cap, not their step or generation cap, ended them.
     """
@@ -92,6 +97,7 @@ class CandidateResult:
     time_capped: tuple[str, ...]
     discovery: DiscoveryResult | None = None
     direct: DirectSROutcome | None = None
+    index: IndexOutcome | None = None
     error: str | None = None
 
 
@@ -110,27 +116,39 @@ def _direct_sr(config: DiscoveryConfig, search_noise: float) -> DirectSROutcome:
                      random_state=random_state, n_threads=1)
 
 
-def run_candidate(task: CandidateTask) -> CandidateResult:
-    """Run one candidate with one thread (a top-level function, so process pools and Dask can ship it)."""
+def _outcome(config: DiscoveryConfig, task: CandidateTask) -> tuple[Any, tuple[str, ...], dict[str, Any]]:
+    """The candidate's formula, the searches its time cap stopped, and its full outcome as a CandidateResult field."""
+    from oraclelab.symbolic.discovery._index_candidate import index_candidate
     from oraclelab.symbolic.discovery._run import discover
+    from oraclelab.symbolic.discovery._streams import RunStreams
+
+    if task.spec == DIRECT_SR:
+        direct = _direct_sr(config, task.search_noise)
+        return direct.result.expression, (("direct sr",) if direct.result.time_capped else ()), {"direct": direct}
+    single = dataclasses.replace(config, library=task.spec, threads=1, workers=1, scheduler=None,
+                                 sr_outer_noise=max(task.search_noise, NOISE_FREE))
+    if task.spec == SINGLE_INDEX:
+        index = index_candidate(single, RunStreams(config.seed, "candidate", task.spec))
+        return index.formula, index.distillation.time_capped, {"index": index}
+    discovery = discover(single, stream_prefix=("candidate", task.spec))
+    return discovery.formula, discovery.time_capped, {"discovery": discovery}
+
+
+def run_candidate(task: CandidateTask) -> CandidateResult:
+    """Run one candidate with one thread, numpy's BLAS included (a top-level function, so process pools and Dask can ship it)."""
+    from threadpoolctl import threadpool_limits
 
     config = DiscoveryConfig.from_dict(task.config)
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        if task.spec == DIRECT_SR:
-            direct = _direct_sr(config, task.search_noise)
-            formula, discovery, capped = direct.result.expression, None, (("direct sr",) if direct.result.time_capped else ())
-        else:
-            single = dataclasses.replace(config, library=task.spec, threads=1, workers=1, scheduler=None,
-                                         sr_outer_noise=max(task.search_noise, NOISE_FREE))
-            discovery, direct = discover(single, stream_prefix=("candidate", task.spec)), None
-            formula, capped = discovery.formula, discovery.time_capped
+        with threadpool_limits(limits=1):
+            formula, capped, outcome = _outcome(config, task)
     except (OracleLabError, ArithmeticError, ValueError, RuntimeError) as error:
         logger.warning("candidate %s failed: %s", task.spec, error)
         return CandidateResult(task.spec, None, time.perf_counter() - start, time.process_time() - cpu, (),
                                error=f"{type(error).__name__}: {error}")
     return CandidateResult(task.spec, formula, time.perf_counter() - start, time.process_time() - cpu, capped,
-                           discovery=discovery, direct=direct)
+                           **outcome)
 
 
 @dataclass(frozen=True)
@@ -190,15 +208,24 @@ class PortfolioResult:
                 "seconds": self.seconds, "cpu_seconds": sum(c.cpu_seconds for c in self.candidates)}
 
 
-def _r2_test(candidate: CandidateResult) -> float | None:
+def _distillation(candidate: CandidateResult) -> Any:
+    """The distillation of a library or single-index candidate (None for the SR candidate or a failed one)."""
     if candidate.discovery is not None:
-        return candidate.discovery.distillation.r2_test
+        return candidate.discovery.distillation
+    return None if candidate.index is None else candidate.index.distillation
+
+
+def _r2_test(candidate: CandidateResult) -> float | None:
+    distillation = _distillation(candidate)
+    if distillation is not None:
+        return distillation.r2_test
     return None if candidate.direct is None else candidate.direct.r2_test
 
 
 def _equivalent(candidate: CandidateResult) -> bool | None:
-    if candidate.discovery is not None:
-        return candidate.discovery.equivalent
+    distillation = _distillation(candidate)
+    if distillation is not None:
+        return distillation.equivalent
     return None if candidate.direct is None else candidate.direct.equivalent
 
 

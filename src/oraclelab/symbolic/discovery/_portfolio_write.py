@@ -1,7 +1,8 @@
 """The run folder of a portfolio: every candidate's own folder, the comparison figure, the summary.
 
 ``candidates/NN-NAME/`` holds a library candidate's discovery folder (as ``write_discovery``
-writes it) or the SR candidate's ``symbolic sr`` folder; ``candidates.png`` plots each
+writes it), the single-index candidate's (its path of supports and a figure of the target
+against its latent) or the SR candidate's ``symbolic sr`` folder; ``candidates.png`` plots each
 candidate's validation MSE against its formula's node count with the rule's threshold;
 ``summary.json`` (written last) lists every candidate and the chosen formula.
 """
@@ -28,6 +29,7 @@ def candidate_folder(index: int, name: str) -> str:
 
 def write_portfolio(run: RunFolder, result: PortfolioResult) -> dict[str, Any]:
     """Write the portfolio's folder from ``result``; ``summary.json`` last. Returns the summary."""
+    from oraclelab.symbolic.discovery._index_candidate import write_index_candidate
     from oraclelab.symbolic.discovery._write import write_discovery
     from oraclelab.symbolic.regression import write_direct_sr
 
@@ -36,6 +38,8 @@ def write_portfolio(run: RunFolder, result: PortfolioResult) -> dict[str, Any]:
         folder = RunFolder(run.path / candidate_folder(index, candidate.name), overwrite=True)
         if candidate.discovery is not None:
             write_discovery(folder, candidate.discovery)
+        elif candidate.index is not None:
+            write_index_candidate(folder, candidate.index)
         elif candidate.direct is not None:
             write_direct_sr(folder, candidate.direct, {"command": "symbolic discover (direct sr candidate)",
                                                        **result.config.to_dict()})

@@ -201,11 +201,8 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
     ``streams`` (default: the streams of ``config.seed``). ``progress`` advances
     :func:`distillation_steps` units in all.
     """
-    from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores
-
     streams = RunStreams(config.seed) if streams is None else streams
-    X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
-    F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
+    X_train, X_val = data.part("train", data.X), data.part("validation", data.X)
     learned_train, learned_val = _latents(model, X_train), _latents(model, X_val)
     search = dict(seconds=config.sr_seconds, generations=config.sr_generations, input_names=data.input_names,
                   n_threads=config.threads)
@@ -223,13 +220,29 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
         latent_results.append(result)
         readouts.append(readout)
         progress.advance()
+    return distill_outer(latent_results, readouts, data, config, known_sum=model.outer.kind == "sum", streams=streams,
+                         progress=progress)
+
+
+def distill_outer(latent_results: list[Any], readouts: list[str], data: DiscoveryData, config: DiscoveryConfig, *,
+                  known_sum: bool, streams: RunStreams, progress: ProgressReporter = SILENT) -> Distillation:
+    """The outer function of read-out latents (their sum when ``known_sum``, else searched); composed, refitted, checked.
+
+    ``latent_results`` are SR-result-like formulas in the inputs (``expression``,
+    ``symbols``, ``predict``); ``readouts`` says how each was read out. ``progress``
+    advances once per outer search.
+    """
+    from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores
+
+    X_train, X_val, X_test = (data.part(s, data.X) for s in ("train", "validation", "test"))
+    F_train, F_val = data.part("train", data.F), data.part("validation", data.F)
     formula_train = np.column_stack([r.predict(X_train) for r in latent_results])
     formula_val = np.column_stack([r.predict(X_val) for r in latent_results])
     latent_names = [f"g{k}" for k in range(len(latent_results))]
     symbols = latent_results[0].symbols
     composition = functools.partial(_composition, latent_results=latent_results, symbols=symbols, X_train=X_train,
                                     F_train=F_train, X_val=X_val, F_val=F_val)
-    if model.outer.kind == "sum":
+    if known_sum:
         candidates = [composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names))]
     else:
         candidates = _searched_outers(formula_train, F_train, formula_val, F_val, latent_names, config, composition,

@@ -1,0 +1,217 @@
+"""Sparse single-index regression: the target as a function of one latent summed from a few dictionary terms.
+
+A composition such as F01 = s + s**2 with s = x0**2 + x0*x1 + cos(x1) is long once expanded,
+so direct SR rarely finds it, and a network's latents mix the terms of s, so their read-outs
+are long too. When the target is f(s) with s a short sum of simple terms, s is found by a
+beam search over supports of :mod:`._term_dictionary`: each support S is fitted as
+y ~ a0 + a1 s + a2 s**2 + a3 s**3 with s = D_S c, by Levenberg-Marquardt on (c, a) together,
+from the least-squares start and a few random ones, all supports and starts of one size in
+lockstep as arrays; the ``beam`` best supports of each size are extended by one term.
+
+The cubic only ranks supports; symbolic regression finds the outer function afterwards. A
+flexible outer (a spline) lets one term's own transform imitate the target: on F01 it ranked
+x0**3 first and the greedy path never recovered. Fitting (c, a) together matters too: with a
+fitted to each s (variable projection without the coupling) F03's true support stalled at a
+relative MSE of 1e-7 after 300 steps; jointly it reaches 1e-32 in 30.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from oraclelab.errors import ParameterError
+from oraclelab.symbolic.regression._term_dictionary import TermDictionary, term_dictionary
+
+__all__ = ["IndexStep", "SingleIndexFit", "fit_supports", "single_index_regression"]
+
+#: Degree of the polynomial outer function that ranks supports.
+OUTER_DEGREE = 3
+#: A support whose relative training MSE is below this fits to round-off: no larger one can do better.
+EXACT_RELATIVE_MSE = 1e-24
+#: The fewest terms whose validation MSE is within this fraction of the best size's is chosen.
+SIZE_TOLERANCE = 0.05
+#: Elements of the largest array of one lockstep chunk (Jacobians of all its fits).
+_CHUNK_ELEMENTS = 20_000_000
+_LAMBDA_START, _LAMBDA_UP, _LAMBDA_DOWN, _LAMBDA_MAX = 1e-3, 10.0, 0.3, 1e12
+
+
+@dataclass(frozen=True)
+class IndexStep:
+    """The best support of one size: its terms, and the cubic index model's relative MSE on training and validation rows."""
+
+    terms: tuple[str, ...]
+    mse_train: float
+    mse_validation: float
+    fits: int
+
+
+@dataclass(frozen=True)
+class SingleIndexFit:
+    """The latent s(x) of the chosen support (mean 0, std 1 on the training rows), the path of sizes, the chosen size."""
+
+    expression: sympy.Expr
+    symbols: tuple[sympy.Symbol, ...]
+    path: tuple[IndexStep, ...]
+    chosen: int
+    seconds: float
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The latent's values at X of shape (n, n_inputs)."""
+        from oraclelab.symbolic.regression._regressor import evaluate_expression
+
+        return evaluate_expression(self.expression, self.symbols, X)
+
+    def summary(self) -> dict:
+        """The chosen terms and the path, by name (JSON-ready)."""
+        return {"latent": str(self.expression), "chosen_terms": list(self.path[self.chosen].terms),
+                "path": [{"terms": list(step.terms), "relative_mse_train": step.mse_train,
+                          "relative_mse_validation": step.mse_validation, "fits": step.fits} for step in self.path],
+                "seconds": self.seconds}
+
+
+def _powers(s: np.ndarray) -> np.ndarray:
+    """(..., n) -> (..., n, OUTER_DEGREE + 1): 1, s, s**2, ..."""
+    return np.stack([s**p for p in range(OUTER_DEGREE + 1)], axis=-1)
+
+
+def _solve(M: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Batched M x = b, damped just enough to be solvable, with non-finite entries zeroed."""
+    size = M.shape[-1]
+    floor = 1e-12 * np.abs(np.einsum("bkk->bk", M)).max(axis=1) + 1e-300
+    M = np.nan_to_num(M, nan=0.0, posinf=0.0, neginf=0.0) + floor[:, None, None] * np.eye(size)
+    return np.linalg.solve(M, np.nan_to_num(b, nan=0.0, posinf=0.0, neginf=0.0)[..., None])[..., 0]
+
+
+def _fit_chunk(Ds: np.ndarray, y: np.ndarray, c: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Levenberg-Marquardt on y ~ poly(Ds c) for a chunk: Ds (B, n, k), starts c (B, k)."""
+    k = Ds.shape[2]
+    with np.errstate(all="ignore"):
+        s = np.einsum("bnk,bk->bn", Ds, c)
+        scale = s.std(axis=1, keepdims=True)
+        scale[~(scale > 0)] = 1.0
+        c, s = c / scale, s / scale
+        V = _powers(s)
+        a = _solve(V.transpose(0, 2, 1) @ V, np.einsum("bnp,n->bp", V, y))
+        prediction = np.einsum("bnp,bp->bn", V, a)
+        loss = np.mean((prediction - y) ** 2, axis=1)
+        loss[~np.isfinite(loss)] = np.inf
+        damping = np.full(len(c), _LAMBDA_START)
+        for _ in range(steps):
+            active = (loss > EXACT_RELATIVE_MSE) & (damping < _LAMBDA_MAX)
+            if not active.any():
+                break
+            slope = sum(p * a[:, p:p + 1] * s ** (p - 1) for p in range(1, OUTER_DEGREE + 1))
+            J = np.concatenate([slope[..., None] * Ds, V], axis=2)
+            A = J.transpose(0, 2, 1) @ J
+            g = np.einsum("bnq,bn->bq", J, y - prediction)
+            step = _solve(A + (damping[:, None] * np.einsum("bqq->bq", A))[..., None] * np.eye(A.shape[1]), g)
+            c_new, a_new = c + step[:, :k], a + step[:, k:]
+            s_new = np.einsum("bnk,bk->bn", Ds, c_new)
+            V_new = _powers(s_new)
+            prediction_new = np.einsum("bnp,bp->bn", V_new, a_new)
+            loss_new = np.mean((prediction_new - y) ** 2, axis=1)
+            better = active & np.isfinite(loss_new) & (loss_new < loss)
+            c[better], a[better], s[better], V[better] = c_new[better], a_new[better], s_new[better], V_new[better]
+            prediction[better], loss[better] = prediction_new[better], loss_new[better]
+            damping = np.where(better, damping * _LAMBDA_DOWN, np.where(active, damping * _LAMBDA_UP, damping))
+    return c, a, loss
+
+
+def fit_supports(D: np.ndarray, supports: np.ndarray, y: np.ndarray, starts: np.ndarray, *, steps: int = 30
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit y ~ a0 + a1 s + a2 s**2 + a3 s**3, s = D[:, support] @ c, for every support from its start, in lockstep.
+
+    Parameters
+    ----------
+    D : ndarray of shape (n, m)
+        The dictionary's columns (standardised, so that one damping suits all).
+    supports : int ndarray of shape (B, k)
+    y : ndarray of shape (n,)
+    starts : ndarray of shape (B, k)
+        The starting coefficients c of each fit.
+
+    Returns ``(c, a, loss)``: coefficients (B, k), outer polynomial (B, OUTER_DEGREE + 1) and
+    MSE (B,), inf where a fit diverged.
+    """
+    supports = np.asarray(supports, dtype=int)
+    n, (B, k) = len(y), supports.shape
+    chunk = max(1, _CHUNK_ELEMENTS // (n * (k + OUTER_DEGREE + 1)))
+    parts = [_fit_chunk(D[:, supports[i:i + chunk]].transpose(1, 0, 2), y, np.array(starts[i:i + chunk], dtype=float),
+                        steps) for i in range(0, B, chunk)]
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts))  # type: ignore[return-value]
+
+
+def _best_of_starts(D: np.ndarray, supports: list[tuple[int, ...]], y: np.ndarray, random_starts: int,
+                    rng: np.random.Generator, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each support fitted from its least-squares start and ``random_starts`` normal ones; the best start's fit."""
+    S = np.array(supports, dtype=int)
+    Ds = D[:, S].transpose(1, 0, 2)
+    gram = Ds.transpose(0, 2, 1) @ Ds
+    linear = _solve(gram, np.einsum("bnk,n->bk", Ds, y))
+    starts = np.concatenate([linear[None], rng.standard_normal((random_starts, *S.shape))]).reshape(-1, S.shape[1])
+    c, a, loss = fit_supports(D, np.tile(S, (random_starts + 1, 1)), y, starts, steps=steps)
+    best = loss.reshape(random_starts + 1, len(S)).argmin(axis=0) * len(S) + np.arange(len(S))
+    return c[best], a[best], loss[best]
+
+
+def single_index_regression(X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
+                            input_names: Sequence[str] | None = None, max_terms: int = 5, beam: int = 30,
+                            random_starts: int = 3, steps: int = 30, seed: int = 0) -> SingleIndexFit:
+    """The latent s = sum of at most ``max_terms`` dictionary terms such that a cubic of s fits y best.
+
+    Sizes grow from one term; each size fits every extension of the previous size's ``beam``
+    best supports by one term. It stops at ``max_terms`` or at a support exact to round-off.
+    Of the best support of each size, the fewest terms within ``SIZE_TOLERANCE`` of the
+    lowest validation MSE are chosen. Random starts draw from ``seed``.
+    """
+    start = time.perf_counter()
+    X, X_val = np.asarray(X, dtype=float), np.asarray(X_val, dtype=float)
+    names = list(input_names) if input_names is not None else [f"x{k}" for k in range(X.shape[1])]
+    dictionary = term_dictionary(X, names)
+    if not dictionary.terms:
+        raise ParameterError("single-index regression: no term of the dictionary is finite and varies on the data")
+    mean, std = dictionary.values.mean(axis=0), dictionary.values.std(axis=0)
+    D = (dictionary.values - mean) / std
+    with np.errstate(all="ignore"):
+        D_val = (dictionary.evaluate(X_val) - mean) / std
+    y_mean, y_std = float(np.mean(y)), float(np.std(y)) or 1.0
+    target, target_val = (np.asarray(y, dtype=float) - y_mean) / y_std, (np.asarray(y_val, dtype=float) - y_mean) / y_std
+    rng = np.random.default_rng(seed)
+    path, fitted, kept = [], [], [()]
+    for _ in range(min(max_terms, D.shape[1])):
+        supports = sorted({tuple(sorted((*support, j))) for support in kept for j in range(D.shape[1])
+                           if j not in support})
+        c, a, loss = _best_of_starts(D, supports, target, random_starts, rng, steps)
+        order = np.argsort(loss, kind="stable")
+        kept = [supports[i] for i in order[:beam]]
+        best = order[0]
+        with np.errstate(all="ignore"):
+            prediction = _powers(D_val[:, list(supports[best])] @ c[best]) @ a[best]
+            mse_val = float(np.mean((prediction - target_val) ** 2))
+        path.append(IndexStep(tuple(str(dictionary.terms[j]) for j in supports[best]), float(loss[best]),
+                              mse_val if np.isfinite(mse_val) else float("inf"), len(supports)))
+        fitted.append((supports[best], c[best]))
+        if loss[best] <= EXACT_RELATIVE_MSE:
+            break
+    lowest = min(step.mse_validation for step in path)
+    chosen = next(k for k, step in enumerate(path)
+                  if step.mse_validation <= (1 + SIZE_TOLERANCE) * lowest + EXACT_RELATIVE_MSE)
+    expression = _latent(dictionary, *fitted[chosen], mean, std)
+    return SingleIndexFit(expression, dictionary.symbols, tuple(path), chosen, time.perf_counter() - start)
+
+
+def _latent(dictionary: TermDictionary, support: tuple[int, ...], c: np.ndarray, mean: np.ndarray,
+            std: np.ndarray) -> sympy.Expr:
+    """sum_j c_j (t_j - mean_j) / std_j, shifted and scaled to mean 0 and std 1 on the dictionary's rows."""
+    columns = list(support)
+    values = ((dictionary.values[:, columns] - mean[columns]) / std[columns]) @ c
+    spread = float(values.std()) or 1.0
+    weights = c / std[columns] / spread
+    offset = -(float(weights @ mean[columns]) + float(values.mean()) / spread)
+    return sympy.Add(*(sympy.Float(float(w)) * dictionary.terms[j] for w, j in zip(weights, columns)),
+                     sympy.Float(offset))

@@ -19,7 +19,8 @@ def test_f01_is_read_out_as_its_formula_and_written_with_its_path(tmp_path):
     outcome = index_candidate(config, RunStreams(config.seed, "candidate", "index"))
     x0, x1 = sympy.symbols("x0 x1", real=True)
     s = x0**2 + x0 * x1 + sympy.cos(x1)
-    found = outcome.formula.xreplace({symbol: {"x0": x0, "x1": x1}[symbol.name] for symbol in outcome.formula.free_symbols})
+    formula = outcome.distillation.formula
+    found = formula.xreplace({symbol: {"x0": x0, "x1": x1}[symbol.name] for symbol in formula.free_symbols})
     difference = sympy.expand(found - (s + s**2))
     assert all(abs(float(c)) < 1e-6 for c in sympy.Poly(difference, x0, x1, sympy.cos(x1)).coeffs())
     assert outcome.distillation.equivalent is True

@@ -39,11 +39,6 @@ class IndexOutcome:
     distillation: Distillation
     data: DiscoveryData
 
-    @property
-    def formula(self) -> Any:
-        """The composed formula (sympy, in the inputs)."""
-        return self.distillation.formula
-
     def summary(self) -> dict[str, Any]:
         """The latent search and the distillation, by name (JSON-ready)."""
         return {"index": self.fit.summary(), **self.distillation.summary()}

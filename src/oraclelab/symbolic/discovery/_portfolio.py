@@ -1,9 +1,10 @@
-"""A portfolio of priors: one full discovery per library, plus direct symbolic regression, one chosen.
+"""A portfolio of priors: one full discovery per library, a single-index fit and direct symbolic regression, one chosen.
 
 A user with a table does not know which library describes its latent features, so
 ``library='auto'`` (the default with a data file) tries every library that fits the
-input dimension (:func:`portfolio_specs`) and direct SR, each as an independent
-candidate, on the executors of :mod:`oraclelab.runs` (one after another, a local process
+input dimension (:func:`portfolio_specs`), the single-index candidate (the target as a
+function of one sum of simple terms, :mod:`._index_candidate`) and direct SR, each as an
+independent candidate, on the executors of :mod:`oraclelab.runs` (one after another, a local process
 pool, or a Dask cluster). Every candidate runs with one thread and its own named random
 streams (``("candidate", name)`` under the run's seed), so what it finds does not depend on
 how many workers run the portfolio or in which order. The rule of :mod:`._selection` then
@@ -129,7 +130,7 @@ def _outcome(config: DiscoveryConfig, task: CandidateTask) -> tuple[Any, tuple[s
                                  sr_outer_noise=max(task.search_noise, NOISE_FREE))
     if task.spec == SINGLE_INDEX:
         index = index_candidate(single, RunStreams(config.seed, "candidate", task.spec))
-        return index.formula, index.distillation.time_capped, {"index": index}
+        return index.distillation.formula, index.distillation.time_capped, {"index": index}
     discovery = discover(single, stream_prefix=("candidate", task.spec))
     return discovery.formula, discovery.time_capped, {"discovery": discovery}
 

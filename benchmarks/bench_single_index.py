@@ -1,6 +1,7 @@
 """Benchmark: the single-index candidate alone on problems exported as CSVs, and its lockstep fits against a loop.
 
-Part 1 (``--problems``, default the compositions F01 F02 F03 F10): each problem and seed is
+Part 1 (``--problems``, default the compositions F01 F02 F03 F10; ``--sums`` adds the sums of
+dictionary terms F00 F06 F07 F09 F12, where f is the identity): each problem and seed is
 exported as a user's CSV (``--rows`` rows, target noise ``--noise``) and run through
 ``discover --data FILE --library index``, the one candidate of the default portfolio that
 searches the target as f(s) with s a short sum of dictionary terms. Printed per cell: the
@@ -24,11 +25,13 @@ import time
 from pathlib import Path
 
 COMPOSITIONS = ("F01", "F02", "F03", "F10")
+SUMS = ("F00", "F06", "F07", "F09", "F12")
 
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", nargs="+", default=list(COMPOSITIONS))
+    parser.add_argument("--sums", action="store_true", help=f"Add the sums {' '.join(SUMS)} to --problems.")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--noise", type=float, default=0.0, help="Gaussian target noise, relative to its std.")
@@ -97,7 +100,7 @@ def main() -> None:
         speed(args)
         return
     print(f"cores {os.cpu_count()}")
-    for problem in args.problems:
+    for problem in [*args.problems, *(SUMS if args.sums else ())]:
         for seed in args.seeds:
             run_cell(problem, seed, args)
 

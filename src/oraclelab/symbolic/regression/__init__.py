@@ -16,7 +16,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._refit": ("refit_constants", "prune_constants"),
     "._template_fit": ("TemplateFit", "fit_template", "fit_library"),
     "._baseline": ("DirectSROutcome", "direct_sr", "write_direct_sr"),
-    "._term_dictionary": ("TermDictionary", "term_dictionary"),
+    "._term_dictionary": ("TermDictionary", "Wave", "term_dictionary"),
     "._single_index": ("IndexStep", "SingleIndexFit", "fit_supports", "single_index_regression"),
 }
 

@@ -1,5 +1,7 @@
 """Sparse single-index regression: lockstep support fits against closed forms, and planted compositions recovered."""
 
+import re
+
 import numpy as np
 import pytest
 import sympy
@@ -87,6 +89,18 @@ def test_a_frequency_between_the_grid_is_fitted():
     assert step.mse_train < 1e-20 and step.mse_validation < 1e-20
     assert {"x0**2", "sin(5*x1/2)", "x0*cos(7*x0/10)"} == {_rounded(term) for term in step.terms}
     assert abs(np.corrcoef(fit.predict(X), y)[0, 1]) > 1 - 1e-12  # a sum: the latent is the target up to sign and scale
+
+
+def test_a_wave_never_drops_below_the_lowest_grid_frequency():
+    # x*sin(w x) with w near 0 is a multiple of x**2, so no wave may go below the grid's 1/2, even where the truth
+    # does: sin(0.4 x) over several periods, which a free fit reaches exactly from sin(x/2)
+    X = np.random.default_rng(4).uniform(-20, 20, size=(200, 1))
+    y = np.sin(0.4 * X[:, 0])
+    fit = single_index_regression(X[:150], y[:150], X[150:], y[150:], max_terms=1, beam=5, random_starts=1)
+    frequencies = [float(f) for step in fit.path for term in step.terms
+                   for f in re.findall(r"(?:sin|cos)\(([0-9.]+)\*", term)]
+    assert frequencies and min(frequencies) >= 0.5
+    assert fit.path[0].mse_train > 1e-3
 
 
 def _rounded(term: str) -> str:

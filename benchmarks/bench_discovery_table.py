@@ -4,8 +4,11 @@ Each problem is exported as a user's CSV (``symbolic problems --export``: ``--ro
 noise-free unless ``--noise``), run through the default portfolio exactly as
 ``oraclelab symbolic discover --data FILE --inputs ... --target y --seed S`` runs it, and
 then through direct symbolic regression on one thread for as many seconds as the
-portfolio's candidates used CPU seconds in all (no generation cap: the baseline's only
-budget is that time). A baseline keeps one core busy and leaves the others idle, so cells
+portfolio used CPU seconds in all (no generation cap: the baseline's only budget is that
+time). The portfolio's CPU seconds are those of this process and its pool's workers over the
+portfolio's call, read from the operating system's usage of the process and its ended
+children: they include a candidate abandoned after an earlier one fitted exactly, which the
+portfolio's own per-candidate times leave out. A baseline keeps one core busy and leaves the others idle, so cells
 run in groups of ``--baselines-at-once`` (default: the cores): the group's portfolios one
 after another on all cores, then its baselines side by side, one core each, so each
 baseline still has a core to itself. Both formulas are checked against the problem's truth (SRBench
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -63,10 +67,17 @@ def equivalent(formula, truth) -> bool:
     return bool(are_equivalent(formula.xreplace({s: by_name.get(s.name, s) for s in formula.free_symbols}), truth))
 
 
+def process_tree_cpu() -> float:
+    """CPU seconds (user and system) of this process and of its children that have ended and been waited for."""
+    return sum(usage.ru_utime + usage.ru_stime
+               for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
+
 def run_portfolio(problem, seed: int, *, rows: int, noise: float, workers: int, folder: Path):
     """Export ``problem`` as a CSV in ``folder``, run the default ``discover --data`` portfolio on it, write its run folder.
 
-    Returns the ``PortfolioResult`` and the CSV's path.
+    Returns the ``PortfolioResult``, the CSV's path and the CPU seconds of the portfolio's call
+    (this process and its pool's workers, which the pool has ended and waited for on return).
     """
     from oraclelab.runs import RunFolder
     from oraclelab.symbolic.discovery import DiscoveryConfig, discover_portfolio, write_portfolio
@@ -76,9 +87,11 @@ def run_portfolio(problem, seed: int, *, rows: int, noise: float, workers: int, 
     csv = write_problem_csv(folder / f"{exported.problem}.csv", exported)
     config = DiscoveryConfig(data=str(csv), inputs=tuple(exported.input_names), target="y", seed=seed,
                              workers=workers)
+    cpu = process_tree_cpu()
     portfolio = discover_portfolio(config)
+    cpu = process_tree_cpu() - cpu
     write_portfolio(RunFolder(folder / "discover", overwrite=True), portfolio)
-    return portfolio, csv
+    return portfolio, csv, cpu
 
 
 def candidate_rows(portfolio, truth, **key) -> list[dict]:
@@ -119,13 +132,14 @@ def run_group(cells: list[tuple[str, int]], args: argparse.Namespace) -> list[tu
     measured = []
     for name, seed in cells:
         problem = get_problem(name)
-        portfolio, csv = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
-                                       folder=args.out / f"{name}-seed{seed}-rows{args.rows}-noise{args.noise:g}")
-        cpu = sum(c.cpu_seconds for c in portfolio.candidates)
+        portfolio, csv, cpu = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
+                                            folder=args.out / f"{name}-seed{seed}-rows{args.rows}-noise{args.noise:g}")
         row = {"problem": name, "seed": seed,
                "discover": equivalent(portfolio.formula, problem.target_sympy), "library": portfolio.chosen.name,
                "discover_formula": str(round_constants(portfolio.formula, 4)), "discover_r2_test": portfolio.r2_test,
-               "discover_wall": portfolio.seconds, "discover_cpu": cpu}
+               "discover_wall": portfolio.seconds, "discover_cpu": cpu,
+               "discover_cpu_candidates": sum(c.cpu_seconds for c in portfolio.candidates),
+               "not_run": list(portfolio.skipped)}
         measured.append((row, candidate_rows(portfolio, problem.target_sympy, problem=name, seed=seed), csv))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=len(cells), mp_context=context) as pool:

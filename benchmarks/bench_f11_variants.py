@@ -85,12 +85,12 @@ def main() -> int:
         if find_cell(args.results, key) is not None and not args.rerun:
             continue
         started = provenance()
-        portfolio, _ = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
-                                     folder=args.out / f"seed{seed}-rows{args.rows}-noise{args.noise:g}")
+        portfolio, _, cpu = run_portfolio(problem, seed, rows=args.rows, noise=args.noise, workers=args.workers,
+                                          folder=args.out / f"seed{seed}-rows{args.rows}-noise{args.noise:g}")
         row = {"seed": seed, "equivalent": equivalent(portfolio.formula, truth),
                "structure": has_quartic_plus_sine_structure(portfolio.formula, x), "library": portfolio.chosen.name,
                "noise_estimate": portfolio.noise.relative, "wall": portfolio.seconds,
-               "cpu": sum(c.cpu_seconds for c in portfolio.candidates),
+               "cpu": cpu,
                "formula": str(round_constants(portfolio.formula, 4))}
         save_cell(args.results, {"key": key, "row": row, **started,
                                  "candidates": candidate_rows(portfolio, truth, problem=problem.name, seed=seed)})

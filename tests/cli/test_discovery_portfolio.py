@@ -22,27 +22,43 @@ def three_inputs(tmp_path):
     return path
 
 
+INDEX = ["--index-max-terms", "2", "--index-beam", "4"]
+
+
 @pytest.mark.slow
-def test_discover_with_three_inputs_runs_the_default_portfolio(run_cli, tmp_path, three_inputs):
+def test_discover_with_three_inputs_runs_every_candidate_when_exhaustive(run_cli, tmp_path, three_inputs):
     out = tmp_path / "run"
     code, stdout, stderr = run_cli("symbolic", "discover", "--data", three_inputs, "--inputs", "a,b,c", "--target", "y",
-                                   *TINY, "--index-max-terms", "2", "--index-beam", "4", "--out", out)
+                                   *TINY, *INDEX, "--exhaustive", "--out", out)
     assert code == 0, stderr
     summary = json.loads((out / "summary.json").read_text())
-    assert [row["library"] for row in summary["candidates"]] == ["poly:3", "terms:3", "index", "sr"]
+    assert [row["library"] for row in summary["candidates"]] == ["index", "poly:3", "terms:3", "sr"]
     assert sum(row["chosen"] for row in summary["candidates"]) == 1
     for row in summary["candidates"]:
         assert set(row) >= {"library", "formula", "mse_validation", "complexity", "seconds", "cpu_seconds", "chosen",
                             "why", "time_capped"}
     assert summary["library"] in stdout and "formula (" in stdout
     assert (out / "candidates.png").stat().st_size > 0
-    assert (out / "candidates" / "02-terms-3" / "summary.json").exists()
+    assert (out / "candidates" / "03-terms-3" / "summary.json").exists()
     # the target is sin(a)*cos(b) + c**2: one sum of two dictionary terms, read out to round-off
     index = next(row for row in summary["candidates"] if row["library"] == "index")
     assert index["mse_validation"] < 1e-20 * np.var(np.loadtxt(three_inputs, delimiter=",", skiprows=1)[:, 3])
     for name in ("summary.json", "path.csv", "target_vs_latent.png"):
-        assert (out / "candidates" / "03-index" / name).stat().st_size > 0
+        assert (out / "candidates" / "01-index" / name).stat().st_size > 0
     assert (out / "candidates" / "04-sr" / "summary.json").exists()
+
+
+def test_by_default_the_exact_index_fit_ends_the_portfolio(run_cli, tmp_path, three_inputs):
+    out = tmp_path / "run"
+    code, stdout, stderr = run_cli("symbolic", "discover", "--data", three_inputs, "--inputs", "a,b,c", "--target", "y",
+                                   *TINY, *INDEX, "--out", out)
+    assert code == 0, stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert [(row["library"], row["chosen"]) for row in summary["candidates"]] == [
+        ("index", True), ("poly:3", False), ("terms:3", False), ("sr", False)]
+    assert all(row["why"].startswith("not run") and row["mse_validation"] is None for row in summary["candidates"][1:])
+    assert summary["stopped_by_exact_fit"] == "index" and "were not run (--exhaustive" in stdout
+    assert sorted(path.name for path in (out / "candidates").iterdir()) == ["01-index"]
 
 
 @pytest.mark.parametrize("args, message", [

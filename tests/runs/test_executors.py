@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -54,6 +55,36 @@ def test_dask_executor_returns_results_in_order(dask_scheduler):
         assert isinstance(executor, DaskExecutor) and executor.workers == 2
         assert executor.map(square, [3, 1, 2], on_done=lambda i, r: seen.append(i)) == [9, 1, 4]
     assert sorted(seen) == [0, 1, 2]
+
+
+def nap(item: tuple[float, int]) -> int:
+    seconds, value = item
+    time.sleep(seconds)
+    return value
+
+
+#: Item 0 finishes after items 1 and 2 (which both pass ``until``); item 3 would sleep for a minute.
+NAPS = [(1.0, 1), (0.0, 2), (0.0, 3), (60.0, 4)]
+
+
+def _stop_at_two_or_more(index: int, value: int) -> bool:
+    return value >= 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_until_stops_at_the_first_accepted_item_in_order_and_abandons_the_rest(workers):
+    with make_executor(None, workers) as executor:
+        start = time.perf_counter()
+        assert executor.map(nap, NAPS, until=_stop_at_two_or_more) == [1, 2]  # not [1, 2, 3]: 3 came later in order
+        assert time.perf_counter() - start < 30  # the minute-long item was never waited for
+        assert executor.map(square, [2, 3], until=lambda index, value: False) == [4, 9]  # the pool still works
+
+
+def test_until_on_dask_returns_the_same_prefix(dask_scheduler):
+    with make_executor(dask_scheduler, 1) as executor:
+        start = time.perf_counter()
+        assert executor.map(nap, NAPS[:3] + [(20.0, 4)], until=_stop_at_two_or_more) == [1, 2]
+        assert time.perf_counter() - start < 15
 
 
 @pytest.mark.parametrize("scheduler, workers, match", [(None, 0, "'workers'"), ("localhost:8786", 1, "'scheduler'")])

@@ -165,6 +165,9 @@ def _discover_portfolio(config: DiscoveryConfig, folder: Path, resume: bool) -> 
     keys = ("library", "mse_validation", "complexity", "seconds", "cpu_seconds", "time_capped", "chosen")
     print_table(f"portfolio: {config.problem or config.data}", [{key: row[key] for key in keys}
                                                                  for row in summary["candidates"]])
+    if summary["stopped_by_exact_fit"]:
+        typer.echo(f"{summary['stopped_by_exact_fit']} fits the validation rows exactly: the candidates after it "
+                   "were not run (--exhaustive runs them all).")
     typer.echo(f"formula ({summary['library']}): {summary['formula']}")
     typer.echo(f"Run folder: {folder}")
 

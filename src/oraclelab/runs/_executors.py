@@ -2,7 +2,12 @@
 
 Every executor has the same small interface: ``map(fn, items, on_done=None)`` returns the
 results in the order of ``items`` and calls ``on_done(index, result)`` as each task finishes
-(in completion order), so callers can save results and advance progress bars early. ``fn``
+(in completion order), so callers can save results and advance progress bars early. With
+``until(index, result)``, the map stops at the first item, in the order of ``items``, whose
+result ``until`` accepts, and returns the results up to and including it: which results come
+back then depends on the results alone, never on how many workers ran them or which finished
+first. Tasks after that item are abandoned (a local pool ends its workers; Dask releases them,
+though a worker busy with one finishes it in the background). ``fn``
 must be a top-level function of an importable module (or a ``functools.partial`` of one) for
 the pool and Dask executors: their workers import it afresh and see none of the caller's
 run-time state, so a function typed into ``python -c`` or a notebook does not travel. Dask is
@@ -27,6 +32,7 @@ _log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 OnDone = Callable[[int, Any], None]
+Until = Callable[[int, Any], bool]
 
 
 class Executor:
@@ -37,7 +43,8 @@ class Executor:
 
     workers: int = 1
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None,
+            until: Until | None = None) -> list[R]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -55,12 +62,15 @@ class SerialExecutor(Executor):
 
     workers = 1
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None,
+            until: Until | None = None) -> list[R]:
         results = []
         for index, item in enumerate(items):
             results.append(fn(item))
             if on_done is not None:
                 on_done(index, results[-1])
+            if until is not None and until(index, results[-1]):
+                break
         return results
 
     def __repr__(self) -> str:
@@ -68,15 +78,24 @@ class SerialExecutor(Executor):
 
 
 def _gather_in_order(futures: Sequence[Any], completed: Iterable[Any], on_done: OnDone | None,
-                     load: Callable[[Any], Any] = lambda result: result) -> list:
-    """Wait for ``futures`` in completion order, then return their results (through ``load``) in submission order."""
+                     until: Until | None, load: Callable[[Any], Any] = lambda result: result) -> list:
+    """Wait for ``futures`` in completion order, then return their results (through ``load``) in submission order.
+
+    With ``until``, each result is offered to it in submission order once it and all before it
+    are in; the first it accepts ends the wait, and only the results up to it are returned.
+    """
     index_of = {id(future): index for index, future in enumerate(futures)}
     results: dict[int, Any] = {}
+    offered = 0
     for future in completed:
         index = index_of[id(future)]
         results[index] = load(future.result())
         if on_done is not None:
             on_done(index, results[index])
+        while until is not None and offered in results:
+            offered += 1
+            if until(offered - 1, results[offered - 1]):
+                return [results[k] for k in range(offered)]
     return [results[index] for index in range(len(futures))]
 
 
@@ -99,16 +118,39 @@ class PoolExecutor(Executor):
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = self._new_pool()
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None,
+            until: Until | None = None) -> list[R]:
         futures: list[Future] = [self._pool.submit(_pickled_result, fn, item) for item in items]
         try:  # the bytes were pickled by our own worker, never user data
-            return _gather_in_order(futures, as_completed(futures), on_done, load=pickle.loads)
+            results = _gather_in_order(futures, as_completed(futures), on_done, until, load=pickle.loads)
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
+        if not all(future.done() or future.cancel() for future in futures):
+            self._end_workers()
+        return results
+
+    def _end_workers(self) -> None:
+        """End the workers still running abandoned tasks, and start a fresh pool for the next map.
+
+        Before Python 3.14's ``terminate_workers`` the executor has no public way to end a
+        running task, so its worker processes (``_processes``, there since Python 3.2) are
+        terminated and joined: their CPU time then counts in this process's children's usage.
+        """
+        workers = list((getattr(self._pool, "_processes", None) or {}).values())
+        _log.info("ending %d pool worker(s) with abandoned tasks", len(workers))
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.join()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._new_pool()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -135,15 +177,19 @@ class DaskExecutor(Executor):
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self._client.scheduler_info()["workers"].values()))
         _log.info("Connected to Dask scheduler %s with %d worker threads", address, self.workers)
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Sequence[T], on_done: OnDone | None = None,
+            until: Until | None = None) -> list[R]:
         from dask.distributed import as_completed as dask_completed
 
         futures = self._client.map(fn, list(items), pure=False)
         try:
-            return _gather_in_order(futures, dask_completed(futures, loop=self._client.loop), on_done)
+            results = _gather_in_order(futures, dask_completed(futures, loop=self._client.loop), on_done, until)
         except BaseException:
             self._client.cancel(futures)
             raise
+        if len(results) < len(futures):
+            self._client.cancel(futures[len(results):])
+        return results
 
     def close(self) -> None:
         self._client.close()

@@ -10,6 +10,19 @@ TINY = dict(epochs=4, eval_every=2, critic_weight=0.0, sr_generations=2, sr_oute
             sr_outer_restarts=1, sr_seconds=300.0, sr_outer_seconds=300.0)
 
 
+def _write_table(path, columns, rows):
+    path.write_text(",".join(columns) + "\n" + "\n".join(",".join(repr(float(v)) for v in row) for row in rows) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sum_table(tmp_path_factory):
+    """A two-input table: y = 1.5 x0^2 + x0 x1, a sum of two dictionary terms, on 150 rows."""
+    x = np.random.default_rng(5).uniform(-2, 2, (150, 2))
+    y = 1.5 * x[:, 0] ** 2 + x[:, 0] * x[:, 1]
+    return _write_table(tmp_path_factory.mktemp("data") / "sum.csv", ("x0", "x1", "y"), np.column_stack([x, y]))
+
+
 @pytest.fixture(scope="module")
 def table(tmp_path_factory):
     """A one-input table: y = 0.5 x^2 + sin(x) on 120 rows."""
@@ -25,8 +38,8 @@ def _config(table, **overrides):
 
 @pytest.mark.parametrize("d, expected", [
     (1, ("F11", "general1d", "poly:1", "sr")),
-    (2, ("general2d", "poly:2", "terms:2", "index", "sr")),
-    (3, ("poly:3", "terms:3", "index", "sr")),
+    (2, ("index", "general2d", "poly:2", "terms:2", "sr")),
+    (3, ("index", "poly:3", "terms:3", "sr")),
 ])
 def test_auto_means_every_library_fitting_the_dimension_the_single_index_and_direct_sr(d, expected):
     config = DiscoveryConfig(data="t.csv", inputs=tuple(f"x{k}" for k in range(d)), target="y")
@@ -35,7 +48,7 @@ def test_auto_means_every_library_fitting_the_dimension_the_single_index_and_dir
 
 def test_a_list_keeps_its_order_without_repeats_and_checks_every_library():
     config = DiscoveryConfig(problem="F07", library="poly:2,auto,sr")
-    assert portfolio_specs(config, 2) == ("poly:2", "general2d", "terms:2", "index", "sr")
+    assert portfolio_specs(config, 2) == ("poly:2", "index", "general2d", "terms:2", "sr")
     with pytest.raises(ParameterError, match="unknown built-in library 'nope'"):
         portfolio_specs(DiscoveryConfig(problem="F07", library="general2d,nope"), 2)
     with pytest.raises(ParameterError, match="'general1d' of 'library' takes 1 input"):
@@ -69,3 +82,37 @@ def test_a_local_pool_and_a_dask_cluster_give_the_same_summary(table):
     summary = pooled.summary()
     assert sum(row["chosen"] for row in summary["candidates"]) == 1
     assert summary["noise"]["method"] == "local quadratic" and summary["equivalent"] is None
+
+
+def _sum_config(sum_table, **overrides):
+    return DiscoveryConfig(data=str(sum_table), inputs=("x0", "x1"), target="y", library="index,sr", index_max_terms=2,
+                           index_beam=5, index_starts=1, **{**TINY, **overrides})
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_exact_fit_ends_the_portfolio_and_the_later_candidates_are_listed_as_not_run(sum_table, workers):
+    result = discover_portfolio(_sum_config(sum_table, workers=workers))
+    assert [c.name for c in result.candidates] == ["index"] and result.skipped == ("sr",)
+    x = np.random.default_rng(0).uniform(-2, 2, (50, 2))
+    symbols = {s.name: s for s in result.formula.free_symbols}
+    values = [float(result.formula.subs({symbols[n]: v for n, v in zip(("x0", "x1"), row) if n in symbols}))
+              for row in x]
+    np.testing.assert_allclose(values, 1.5 * x[:, 0] ** 2 + x[:, 0] * x[:, 1], rtol=1e-9, atol=1e-9)
+    summary = result.summary()
+    assert summary["stopped_by_exact_fit"] == "index"
+    assert [(row["library"], row["chosen"]) for row in summary["candidates"]] == [("index", True), ("sr", False)]
+    assert summary["candidates"][1]["why"].startswith("not run: index") and summary["candidates"][1]["formula"] is None
+
+
+def test_exhaustive_runs_every_candidate_after_an_exact_fit(sum_table):
+    result = discover_portfolio(_sum_config(sum_table, workers=1, exhaustive=True))
+    assert [c.name for c in result.candidates] == ["index", "sr"] and result.skipped == ()
+    assert result.summary()["stopped_by_exact_fit"] is None
+
+
+def test_an_inexact_first_candidate_does_not_end_the_portfolio(table):
+    config = _config(table, library="poly:1,sr", workers=1, epochs=2, eval_every=1)
+    result = discover_portfolio(config)
+    first_mse = result.scores[0].mse
+    assert first_mse > 1e-20 * np.var(result.data.part("validation", result.data.F))  # the premise: poly:1 is not exact
+    assert [c.name for c in result.candidates] == ["poly:1", "sr"] and result.skipped == ()

@@ -116,6 +116,9 @@ class DiscoveryConfig(DictConfig):
                                             "the data by local-polynomial residuals); used to choose among a portfolio's "
                                             "candidates, and assumed by their searches when given or clearly "
                                             "resolved.")
+    exhaustive: bool = option(False, help="Run every candidate of a portfolio; by default the first one, in the "
+                                          "portfolio's order, that fits the validation rows to float precision ends "
+                                          "it.")
     workers: int = option(0, help="Portfolio candidates run at once on a local process pool (0: one per core; 1: one "
                                   "after another in this process).")
     scheduler: str | None = option(None, help="A Dask scheduler (tcp://HOST:8786) that runs the portfolio's candidates.")

@@ -10,6 +10,15 @@ streams (``("candidate", name)`` under the run's seed), so what it finds does no
 how many workers run the portfolio or in which order. The rule of :mod:`._selection` then
 picks one formula on the validation split; because direct SR is a candidate, the pick is
 never worse than direct SR by that rule.
+
+Unless ``exhaustive``, the first candidate in the portfolio's order whose formula fits the
+validation rows to float precision (:func:`fits_exactly`, as on noise-free data with the right
+form) ends the portfolio: the candidates after it are not run, or abandoned if running.
+By the rule, a later candidate could only be chosen over an exact one by being exact too and
+shorter. The cheap single-index candidate comes first in 'auto', so a sum of simple terms, or
+a simple function of one, is read out in a minute or two instead of after every library's
+discovery. Which candidates ran depends on their results alone, so it too is the same on any
+number of workers.
 """
 
 from __future__ import annotations
@@ -35,22 +44,27 @@ if TYPE_CHECKING:
     from oraclelab.symbolic.discovery._result import DiscoveryResult
     from oraclelab.symbolic.regression import DirectSROutcome
 
-__all__ = ["CandidateResult", "PortfolioResult", "discover_portfolio", "portfolio_specs", "run_candidate"]
+__all__ = ["CandidateResult", "PortfolioResult", "discover_portfolio", "fits_exactly", "portfolio_specs",
+           "run_candidate"]
 
 logger = logging.getLogger(__name__)
 
 #: The relative noise the searches assume when none is known (the built-in problems are noise-free).
 NOISE_FREE = 1e-6
+#: A validation MSE at most this times the target's validation variance is a fit to float precision:
+#: exact formulas score 1e-33 to 1e-28 of it, the best inexact fits seen (direct SR on F10) 1e-14.
+EXACT_RELATIVE_MSE = 1e-20
 
 
 def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     """The candidates of a portfolio config for ``n_inputs`` inputs, in order, without repeats.
 
-    'auto' stands for every built-in library of exactly ``n_inputs`` inputs, the generated
-    ``poly:D`` and (for two or more inputs) ``terms:D`` and the single-index candidate
-    'index', and 'sr'. (With one input, a sum of terms of that input is one more function of
-    it, which direct SR already searches.) Every library is loaded once here, so an unknown
-    name or a bad file fails before any candidate runs.
+    'auto' stands for (with two or more inputs) the single-index candidate 'index' first, as
+    the cheapest, then every built-in library of exactly ``n_inputs`` inputs, the generated
+    ``poly:D`` and (for two or more inputs) ``terms:D``, and 'sr'. (With one input, a sum of
+    terms of that input is one more function of it, which direct SR already searches.) Every
+    library is loaded once here, so an unknown name or a bad file fails before any candidate
+    runs.
     """
     from oraclelab.symbolic import FunctionLibrary, list_builtin_libraries
     from oraclelab.symbolic.formulas._generated import generated_name
@@ -59,9 +73,9 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     for spec in config.library_specs or (AUTO,):
         if spec == AUTO:
             fitting = [name for name in list_builtin_libraries() if FunctionLibrary.builtin(name).n_inputs == n_inputs]
-            generated = [generated_name("poly", n_inputs)]
-            generated += [generated_name("terms", n_inputs), SINGLE_INDEX] if n_inputs > 1 else []
-            expanded = [*fitting, *generated, DIRECT_SR]
+            several = n_inputs > 1
+            generated = [generated_name("poly", n_inputs)] + ([generated_name("terms", n_inputs)] if several else [])
+            expanded = [*([SINGLE_INDEX] if several else []), *fitting, *generated, DIRECT_SR]
         else:
             expanded = [spec]
         specs += [name for name in expanded if name not in specs]
@@ -157,7 +171,8 @@ class PortfolioResult:
     """A portfolio run: the noise level, every candidate with its validation score, and the chosen one.
 
     ``scores[k]`` is candidate k as the selection rule saw it; ``r2_test`` and
-    ``equivalent`` (None without a known truth) are the chosen formula's.
+    ``equivalent`` (None without a known truth) are the chosen formula's. ``skipped`` names
+    the candidates not run because the last of ``candidates`` fits exactly.
     """
 
     config: DiscoveryConfig
@@ -169,6 +184,7 @@ class PortfolioResult:
     r2_test: float
     equivalent: bool | None
     seconds: float
+    skipped: tuple[str, ...] = ()
 
     @property
     def chosen(self) -> CandidateResult:
@@ -194,6 +210,11 @@ class PortfolioResult:
                 "cpu_seconds": candidate.cpu_seconds, "time_capped": list(candidate.time_capped),
                 "chosen": k == self.selection.chosen, "why": self.selection.reasons[k], "error": candidate.error,
             })
+        why = (f"not run: {self.candidates[-1].name}, before it in the portfolio, fits the validation rows to "
+               "float precision (--exhaustive runs every candidate)")
+        for name in self.skipped:
+            rows.append({**{key: None for key in rows[0]}, "library": name, "time_capped": [], "chosen": False,
+                         "why": why})
         return rows
 
     def summary(self) -> dict[str, Any]:
@@ -206,6 +227,7 @@ class PortfolioResult:
                 "threshold": self.selection.threshold, "best_mse_validation": self.selection.best_mse,
                 "n_validation": int(len(self.data.splits["validation"])), "candidates": self.candidate_rows(),
                 "time_capped": {c.name: list(c.time_capped) for c in self.candidates if c.time_capped},
+                "stopped_by_exact_fit": self.candidates[-1].name if self.skipped else None,
                 "seconds": self.seconds, "cpu_seconds": sum(c.cpu_seconds for c in self.candidates)}
 
 
@@ -254,6 +276,12 @@ def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
     return Scored(candidate.name, float(squared.mean()), float(squared.std() / np.sqrt(len(squared))), complexity)
 
 
+def fits_exactly(score: Scored, data: DiscoveryData) -> bool:
+    """Whether a candidate's validation MSE is at the float floor: at most EXACT_RELATIVE_MSE of the target's variance there."""
+    variance = float(np.var(data.part("validation", data.F)))
+    return score.mse <= EXACT_RELATIVE_MSE * max(variance, np.finfo(float).tiny)
+
+
 def _noise(config: DiscoveryConfig, data: DiscoveryData) -> NoiseEstimate:
     train = data.splits["train"]
     if config.noise is not None:
@@ -276,8 +304,10 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     The noise level is ``config.noise`` or its estimate on the training rows (:mod:`._noise`).
     The searches assume it when it is given or the estimate is resolved (noise, not the
     target's curvature, dominates it); otherwise they assume noise-free data. The selection
-    rule always uses it, capped at the best validation MSE. Nothing is written. A candidate's
-    CPU seconds are its process's time, so give Dask workers one thread each.
+    rule always uses it, capped at the best validation MSE. Unless ``config.exhaustive``, the
+    first candidate in order that :func:`fits_exactly` ends the run (see the module's
+    docstring). Nothing is written. A candidate's CPU seconds are its process's time, so give
+    Dask workers one thread each; an abandoned candidate's are not counted.
     """
     from oraclelab.runs import make_executor
     from oraclelab.symbolic.regression import are_equivalent, scores
@@ -291,8 +321,11 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     tasks = [CandidateTask(config.to_dict(), spec, search_noise) for spec in specs]
     own = executor is None
     executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor
+    def exact(_: int, candidate: CandidateResult) -> bool:
+        return fits_exactly(_score(candidate, data), data)
+
     try:
-        candidates = tuple(executor.map(run_candidate, tasks))
+        candidates = tuple(executor.map(run_candidate, tasks, until=None if config.exhaustive else exact))
     finally:
         if own:
             executor.close()
@@ -307,4 +340,4 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     equivalent = None if data.truth is None else bool(are_equivalent(chosen.formula, data.truth))
     logger.info("portfolio: %s chosen of %d candidates: %s", chosen.name, len(candidates), chosen.formula)
     return PortfolioResult(config, data, noise, candidates, scored, selection, r2_test, equivalent,
-                           time.perf_counter() - start)
+                           time.perf_counter() - start, specs[len(candidates):])

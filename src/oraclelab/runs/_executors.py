@@ -1,13 +1,15 @@
 """Where independent tasks run: in this process, on a local process pool, or on a Dask cluster.
 
-Every executor has the same small interface: ``map(fn, items, on_done=None)`` returns the
-results in the order of ``items`` and calls ``on_done(index, result)`` as each task finishes
-(in completion order), so callers can save results and advance progress bars early. With
-``until(index, result)``, the map stops at the first item, in the order of ``items``, whose
-result ``until`` accepts, and returns the results up to and including it: which results come
-back then depends on the results alone, never on how many workers ran them or which finished
-first. Tasks after that item are abandoned (a local pool ends its workers; Dask releases them,
-though a worker busy with one finishes it in the background). ``fn``
+Every executor has the same small interface: ``map(fn, items, on_done=None, until=None)``
+returns the results in the order of ``items`` and calls ``on_done(index, result)`` as each
+task finishes (in completion order), so callers can save results and advance progress bars
+early. With ``until(index, result)``, the map stops at the first item, in the order of
+``items``, whose result ``until`` accepts, and returns the results up to and including it:
+which results come back (or which task's error is raised) then depends on the results alone,
+never on how many workers ran them or which finished first. Tasks after that item are
+abandoned (a local pool ends its workers; Dask releases them, though a worker busy with one
+finishes it in the background); on a pool or Dask, ``on_done`` may already have seen some of
+them. ``fn``
 must be a top-level function of an importable module (or a ``functools.partial`` of one) for
 the pool and Dask executors: their workers import it afresh and see none of the caller's
 run-time state, so a function typed into ``python -c`` or a notebook does not travel. Dask is
@@ -82,17 +84,27 @@ def _gather_in_order(futures: Sequence[Any], completed: Iterable[Any], on_done: 
     """Wait for ``futures`` in completion order, then return their results (through ``load``) in submission order.
 
     With ``until``, each result is offered to it in submission order once it and all before it
-    are in; the first it accepts ends the wait, and only the results up to it are returned.
+    are in; the first it accepts ends the wait, and only the results up to it are returned. A
+    task's error is then raised only when its turn comes in that order, so the error of a task
+    after the accepted one, which a serial run never starts, is never raised.
     """
     index_of = {id(future): index for index, future in enumerate(futures)}
     results: dict[int, Any] = {}
+    errors: dict[int, BaseException] = {}
     offered = 0
     for future in completed:
         index = index_of[id(future)]
-        results[index] = load(future.result())
-        if on_done is not None:
+        if until is None:
+            results[index] = load(future.result())
+        elif (error := future.exception()) is not None:
+            errors[index] = error
+        else:
+            results[index] = load(future.result())
+        if on_done is not None and index in results:
             on_done(index, results[index])
-        while until is not None and offered in results:
+        while until is not None and (offered in results or offered in errors):
+            if offered in errors:
+                raise errors[offered]
             offered += 1
             if until(offered - 1, results[offered - 1]):
                 return [results[k] for k in range(offered)]
@@ -139,16 +151,29 @@ class PoolExecutor(Executor):
     def _end_workers(self) -> None:
         """End the workers still running abandoned tasks, and start a fresh pool for the next map.
 
-        Before Python 3.14's ``terminate_workers`` the executor has no public way to end a
-        running task, so its worker processes (``_processes``, there since Python 3.2) are
-        terminated and joined: their CPU time then counts in this process's children's usage.
+        Python 3.14 has ``terminate_workers``. Before it the executor has no public way to end
+        a running task, so its worker processes (``_processes``, there since Python 3.2) are
+        terminated (killed if they linger) and joined; their CPU time then counts in this
+        process's children's usage. A worker ended while sending a result would leave the
+        pool's reader waiting for the rest of it, so the parent's copy of the result pipe's
+        write end, which only workers use, is closed too: the reader then sees the pipe's end.
         """
-        workers = list((getattr(self._pool, "_processes", None) or {}).values())
-        _log.info("ending %d pool worker(s) with abandoned tasks", len(workers))
-        for process in workers:
-            process.terminate()
-        for process in workers:
-            process.join()
+        terminate = getattr(self._pool, "terminate_workers", None)
+        if terminate is not None:
+            terminate()
+        else:
+            workers = list(getattr(self._pool, "_processes", {}).values())
+            _log.info("ending %d pool worker(s) with abandoned tasks", len(workers))
+            for process in workers:
+                process.terminate()
+            for process in workers:
+                process.join(timeout=10)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+            writer = getattr(getattr(self._pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = self._new_pool()
 

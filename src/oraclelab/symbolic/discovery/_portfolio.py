@@ -14,8 +14,8 @@ never worse than direct SR by that rule.
 Unless ``exhaustive``, the first candidate in the portfolio's order whose formula fits the
 validation rows to float precision (:func:`fits_exactly`, as on noise-free data with the right
 form) ends the portfolio: the candidates after it are not run, or abandoned if running.
-By the rule, a later candidate could only be chosen over an exact one by being exact too and
-shorter. The cheap single-index candidate comes first in 'auto', so a sum of simple terms, or
+By the rule, a later candidate could only have been chosen over an exact one by fitting
+exactly too, and being shorter or closer still (1e-31 against 1e-22 of the variance, say). The cheap single-index candidate comes first in 'auto', so a sum of simple terms, or
 a simple function of one, is read out in a minute or two instead of after every library's
 discovery. Which candidates ran depends on their results alone, so it too is the same on any
 number of workers.
@@ -299,7 +299,7 @@ def _workers(config: DiscoveryConfig, n_candidates: int) -> int:
 
 def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor: Executor | None = None
                        ) -> PortfolioResult:
-    """Run every candidate of the portfolio (on ``executor``, default from ``workers`` and ``scheduler``) and pick one.
+    """Run the portfolio's candidates (on ``executor``, default from ``workers`` and ``scheduler``) and pick one.
 
     The noise level is ``config.noise`` or its estimate on the training rows (:mod:`._noise`).
     The searches assume it when it is given or the estimate is resolved (noise, not the

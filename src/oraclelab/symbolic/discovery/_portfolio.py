@@ -15,10 +15,11 @@ Unless ``exhaustive``, the first candidate in the portfolio's order whose formul
 validation rows to float precision (:func:`fits_exactly`, as on noise-free data with the right
 form) ends the portfolio: the candidates after it are not run, or abandoned if running.
 By the rule, a later candidate could only have been chosen over an exact one by fitting
-exactly too, and being shorter or closer still (1e-31 against 1e-22 of the variance, say). The cheap single-index candidate comes first in 'auto', so a sum of simple terms, or
-a simple function of one, is read out in a minute or two instead of after every library's
-discovery. Which candidates ran depends on their results alone, so it too is the same on any
-number of workers.
+exactly too, and being shorter or closer still (1e-31 against 1e-22 of the variance, say).
+The cheap single-index candidate comes first in 'auto', so a sum of simple terms, or a
+simple function of one, is read out in a minute or two instead of after every library's
+discovery. Which candidates ran depends on their results alone, so it too is the same on
+any number of workers.
 """
 
 from __future__ import annotations
@@ -321,6 +322,7 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     tasks = [CandidateTask(config.to_dict(), spec, search_noise) for spec in specs]
     own = executor is None
     executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor
+
     def exact(_: int, candidate: CandidateResult) -> bool:
         return fits_exactly(_score(candidate, data), data)
 

@@ -71,8 +71,9 @@ def _comparison_figure(run: RunFolder, result: PortfolioResult) -> None:
     axis.set_yscale("log")
     axis.set_xlabel("formula nodes")
     axis.set_ylabel("validation MSE")
-    skipped = f"; {len(result.skipped)} not run after its exact fit" if result.skipped else ""
-    axis.set_title(f"portfolio of {len(result.candidates)} candidates{skipped}", fontsize=9)
+    ran = len(result.candidates)
+    skipped = f", {len(result.skipped)} not run after the exact fit" if result.skipped else ""
+    axis.set_title(f"portfolio: {ran} candidate{'s' if ran != 1 else ''} run{skipped}", fontsize=9)
     axis.legend(frameon=False, fontsize=7)
     figure.subplots_adjust(bottom=0.14, left=0.14)
     save_figure(figure, run.file("candidates.png"))

@@ -53,8 +53,9 @@ logger = logging.getLogger(__name__)
 #: The relative noise the searches assume when none is known (the built-in problems are noise-free).
 NOISE_FREE = 1e-6
 #: A validation MSE at most this times the target's validation variance is a fit to float precision:
-#: exact formulas score 1e-33 to 1e-28 of it, the best inexact fits seen (direct SR on F10) 1e-14.
-EXACT_RELATIVE_MSE = 1e-20
+#: exact formulas score 1e-33 to 1e-28 of it, the best inexact fits seen (direct SR on F10) 1e-14. A separate
+#: fact from the single-index search's stop (1e-24 of its own least-squares loss inside one fit).
+STOP_RELATIVE_MSE = 1e-20
 
 
 def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
@@ -278,9 +279,9 @@ def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
 
 
 def fits_exactly(score: Scored, data: DiscoveryData) -> bool:
-    """Whether a candidate's validation MSE is at the float floor: at most EXACT_RELATIVE_MSE of the target's variance there."""
+    """Whether a candidate's validation MSE is at the float floor: at most STOP_RELATIVE_MSE of the target's variance there."""
     variance = float(np.var(data.part("validation", data.F)))
-    return score.mse <= EXACT_RELATIVE_MSE * max(variance, np.finfo(float).tiny)
+    return score.mse <= STOP_RELATIVE_MSE * max(variance, np.finfo(float).tiny)
 
 
 def _noise(config: DiscoveryConfig, data: DiscoveryData) -> NoiseEstimate:

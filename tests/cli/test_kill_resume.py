@@ -95,7 +95,7 @@ def test_elicit_study_killed_after_its_first_configuration_resumes_to_the_same_s
 
 @pytest.mark.slow
 def test_train_critic_killed_after_a_checkpoint_resumes_to_the_same_critic(tmp_path):
-    command = _oraclelab("symbolic", "train-critic", "--points", "grid:-3:3:100", "--max-epochs", "2500",
+    command = _oraclelab("symbolic", "train-critic", "--points", "grid:-3:3:100", "--max-epochs", "1000",
                          "--target-accuracy", "1.0", "--seed", "2",
                          "--checkpoint-seconds", "0.2")  # a real checkpoint within a run of a few seconds
     killed, whole = _check_resumed(command, tmp_path, lambda out: (out / "checkpoint.pt").exists())

@@ -71,7 +71,7 @@ def test_a_composition_of_a_sum_of_three_terms_is_recovered_term_by_term():
 @pytest.mark.slow
 def test_the_same_seed_gives_the_same_latent_and_noise_keeps_the_support():
     X, y, _ = _f01_like(400, 1, noise=0.01)
-    first, second = (single_index_regression(X[:300], y[:300], X[300:], y[300:], max_terms=4, seed=5)
+    first, second = (single_index_regression(X[:300], y[:300], X[300:], y[300:], max_terms=4, beam=5, seed=5)
                      for _ in range(2))
     assert str(first.expression) == str(second.expression)
     # the noise moves cos(x1)'s frequency a little (1.02 on these rows), not the form

@@ -14,7 +14,7 @@ from oraclelab.symbolic.discovery._streams import RunStreams
 
 @pytest.mark.slow
 def test_f01_is_read_out_as_its_formula_and_written_with_its_path(tmp_path):
-    config = DiscoveryConfig(problem="F01", n_samples=400, library="index", index_max_terms=4,
+    config = DiscoveryConfig(problem="F01", n_samples=400, library="index", index_max_terms=4, index_beam=10,
                              sr_outer_generations=40, sr_outer_restarts=2, seed=3)
     outcome = index_candidate(config, RunStreams(config.seed, "candidate", "index"))
     x0, x1 = sympy.symbols("x0 x1", real=True)

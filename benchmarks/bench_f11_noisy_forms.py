@@ -67,10 +67,10 @@ def families() -> dict[str, sympy.Expr]:
     }
 
 
-def truth_start(truth: sympy.Expr, family: sympy.Expr) -> np.ndarray:
+def truth_start(truth: sympy.Expr) -> np.ndarray:
     """The constants of the truth's structure family that give ``truth`` (expanded quartic, then the wave)."""
-    quartic = sympy.Poly(sympy.expand(truth - sum(a for a in sympy.Add.make_args(sympy.expand(truth)) if a.has(sympy.sin))), X0)
     (wave,) = [a for a in sympy.Add.make_args(sympy.expand(truth)) if a.has(sympy.sin)]
+    quartic = sympy.Poly(sympy.expand(truth - wave), X0)
     amplitude, sine = wave.as_independent(sympy.sin)
     inner = sympy.Poly(sine.args[0], X0)
     coefficients = [float(quartic.coeff_monomial(X0**k)) for k in range(5)]
@@ -136,7 +136,7 @@ def main() -> int:
             rng = np.random.default_rng(streams.integer(name))
             starts = rng.normal(scale=0.5, size=(args.starts, n_constants))
             if "truth's structure" in name:
-                starts = np.vstack([truth_start(truth, family), starts])
+                starts = np.vstack([truth_start(truth), starts])
             elif "direct SR" in name:
                 starts = np.vstack([SR_SEED0_CONSTANTS, starts])
             constants = fit(family, x, y, starts)

@@ -7,8 +7,9 @@ directly to the exported CSV and reports each family's validation MSE against th
 rule's threshold. It uses the same split, noise estimate and rule (:mod:`._selection`) as
 ``discover --data``.
 
-Each family is a formula with free constants, fitted by least squares (scipy's trust-region
-solver) from ``--starts`` seeded random starts. The family of the truth's structure also
+Each family is a formula with free constants, fitted by the project's least-squares refit
+(``refit_constants``, scipy's trust-region solver with the exact Jacobian) from ``--starts``
+seeded random starts. The family of the truth's structure also
 starts from the truth's own constants, so its fit is at least as good as the truth, and
 direct SR's family from the constants SR found on seed 0.
 
@@ -77,26 +78,20 @@ def truth_start(truth: sympy.Expr) -> np.ndarray:
     return np.array([*coefficients, float(amplitude), *(float(inner.coeff_monomial(X0**k)) for k in (2, 1, 0))])
 
 
-def fit(family: sympy.Expr, x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The constants of ``family`` with the lowest training MSE from each row of ``starts``."""
-    from scipy.optimize import least_squares
+def fit(family: sympy.Expr, x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> sympy.Expr:
+    """``family`` with the lowest training MSE of the project's least-squares refit (``refit_constants``) from each
+    row of ``starts`` (its constants p0, p1, ... in order)."""
+    from oraclelab.symbolic.regression import evaluate_expression, refit_constants
 
-    constants = sorted(family.free_symbols - {X0}, key=lambda s: int(s.name[1:]))
-    function = sympy.lambdify([X0, *constants], family, modules="numpy")
-    jacobian = sympy.lambdify([X0, *constants], [sympy.diff(family, c) for c in constants], modules="numpy", cse=True)
-
-    def residuals(p: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(function(x, *p), y.shape) - y
-
-    def jac(p: np.ndarray) -> np.ndarray:
-        return np.column_stack([np.broadcast_to(d, y.shape) for d in jacobian(x, *p)])
-
-    best, best_cost = starts[0], np.inf
+    X = x[:, None]
+    best, best_mse = family, np.inf
     for start in starts:
+        begin = family.xreplace({sympy.Symbol(f"p{k}"): sympy.Float(v) for k, v in enumerate(start)})
         with np.errstate(all="ignore"):
-            result = least_squares(residuals, start, jac=jac, method="trf", x_scale="jac", max_nfev=400)
-        if np.isfinite(result.cost) and result.cost < best_cost:
-            best, best_cost = result.x, result.cost
+            formula = refit_constants(begin, (X0,), X, y, max_constants=len(start))
+            mse = float(np.mean((np.broadcast_to(evaluate_expression(formula, (X0,), X), y.shape) - y) ** 2))
+        if mse < best_mse:
+            best, best_mse = formula, mse
     return best
 
 
@@ -139,8 +134,7 @@ def main() -> int:
                 starts = np.vstack([truth_start(truth), starts])
             elif "direct SR" in name:
                 starts = np.vstack([SR_SEED0_CONSTANTS, starts])
-            constants = fit(family, x, y, starts)
-            formula = family.xreplace({sympy.Symbol(f"p{k}"): sympy.Float(v) for k, v in enumerate(constants)})
+            formula = fit(family, x, y, starts)
             squared = (np.broadcast_to(sympy.lambdify(X0, formula, modules="numpy")(x_val), y_val.shape) - y_val) ** 2
             nodes = sum(1 for _ in sympy.preorder_traversal(formula))
             scored.append(Scored(name, float(squared.mean()), float(squared.std() / np.sqrt(len(squared))), nodes))

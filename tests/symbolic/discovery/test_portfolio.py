@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from oraclelab.errors import ParameterError
-from oraclelab.symbolic.discovery import DiscoveryConfig, discover, discover_portfolio, portfolio_specs
+from oraclelab.symbolic.discovery import (DiscoveryConfig, direct_sr_generations, discover, discover_portfolio,
+                                         portfolio_specs)
 
 TINY = dict(epochs=4, eval_every=2, critic_weight=0.0, sr_generations=2, sr_outer_generations=2,
             sr_outer_restarts=1, sr_seconds=300.0, sr_outer_seconds=300.0)
@@ -111,8 +112,16 @@ def test_exhaustive_runs_every_candidate_after_an_exact_fit(sum_table):
 
 
 def test_an_inexact_first_candidate_does_not_end_the_portfolio(table):
-    config = _config(table, library="poly:1,sr", workers=1, epochs=2, eval_every=1)
+    config = _config(table, library="poly:1,sr", workers=1, epochs=2, eval_every=1, sr_outer_generations=3,
+                     sr_outer_restarts=2)
     result = discover_portfolio(config)
     first_mse = result.scores[0].mse
     assert first_mse > 1e-20 * np.var(result.data.part("validation", result.data.F))  # the premise: poly:1 is not exact
     assert [c.name for c in result.candidates] == ["poly:1", "sr"] and result.skipped == ()
+    assert result.candidates[1].direct.result.generations == 3 * 2  # one discovery's outer searches per other candidate
+
+
+@pytest.mark.parametrize("candidates, given, expected", [(1, 0, 14), (2, 0, 14), (5, 0, 56), (5, 9, 9)])
+def test_direct_sr_searches_as_many_generations_as_the_other_candidates_outer_searches(candidates, given, expected):
+    config = DiscoveryConfig(problem="F07", sr_outer_generations=7, sr_outer_restarts=2, sr_direct_generations=given)
+    assert direct_sr_generations(config, candidates) == expected

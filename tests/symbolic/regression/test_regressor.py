@@ -144,10 +144,12 @@ def test_pysr_backend_passes_our_settings_and_reads_the_front_in_our_symbols(mon
         symbolic_regression(X, y, backend="pysr", functions=("aq",))
 
 
-def test_a_search_says_whether_its_time_cap_or_its_generation_cap_ended_it():
+def test_a_search_says_whether_its_time_cap_or_its_generation_cap_ended_it_and_how_many_generations_ran():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 2))
     y = X[:, 0] * np.sin(X[:, 1]) + X[:, 1] ** 3
     settings = dict(population_size=200, random_state=0, n_threads=1)
-    assert not symbolic_regression(X, y, seconds=300, generations=2, **settings).time_capped
-    assert symbolic_regression(X, y, seconds=1, generations=10**6, **settings).time_capped
+    by_generations = symbolic_regression(X, y, seconds=300, generations=2, **settings)
+    assert not by_generations.time_capped and by_generations.generations == 2
+    by_time = symbolic_regression(X, y, seconds=1, generations=10**6, **settings)
+    assert by_time.time_capped and 0 < by_time.generations < 10**6

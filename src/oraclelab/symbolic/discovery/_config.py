@@ -108,6 +108,9 @@ class DiscoveryConfig(DictConfig):
     sr_outer_noise: float = option(1e-6, help="Assumed noise of the target, relative to its std (raise for noisy data).")
     sr_outer_restarts: int = option(3, help="Most outer searches, each from another random state (stops at an exact "
                                             "fit); the lowest validation MSE wins.")
+    sr_direct_generations: int = option(0, help="Generations of a portfolio's direct SR candidate (0: one discovery's "
+                                                "outer searches, sr_outer_generations x sr_outer_restarts, for each "
+                                                "other candidate of the portfolio).")
     index_max_terms: int = option(5, help="Most terms of the single-index candidate's latent sum.")
     index_beam: int = option(30, help="Supports of each size the single-index candidate extends by one term.")
     index_starts: int = option(3, help="Random starts of each single-index support fit, besides the least-squares one.")
@@ -176,6 +179,7 @@ class DiscoveryConfig(DictConfig):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.seed, "seed", OWNER, 0)
         check_int_at_least(self.workers, "workers", OWNER, 0)
+        check_int_at_least(self.sr_direct_generations, "sr_direct_generations", OWNER, 0)
         check_int_at_least(self.index_starts, "index_starts", OWNER, 0)
         if self.threads is not None:
             check_int_at_least(self.threads, "threads", OWNER, 1)

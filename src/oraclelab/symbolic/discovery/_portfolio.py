@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from oraclelab.symbolic.discovery._result import DiscoveryResult
     from oraclelab.symbolic.regression import DirectSROutcome
 
-__all__ = ["CandidateResult", "PortfolioResult", "discover_portfolio", "fits_exactly", "portfolio_specs",
-           "run_candidate"]
+__all__ = ["CandidateResult", "PortfolioResult", "direct_sr_generations", "discover_portfolio", "fits_exactly",
+           "portfolio_specs", "run_candidate"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +88,28 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     return tuple(specs)
 
 
+def direct_sr_generations(config: DiscoveryConfig, n_candidates: int) -> int:
+    """Generations of the portfolio's direct SR candidate: ``sr_direct_generations``, or by default one
+    discovery's outer searches for each other candidate.
+
+    When no prior fits, direct SR is what the portfolio falls back on, so by default it searches the raw
+    target as long as the other candidates together search their composed ones (one discovery's
+    outer searches each), rather than as long as one of them.
+    """
+    if config.sr_direct_generations:
+        return config.sr_direct_generations
+    return config.sr_outer_generations * config.sr_outer_restarts * max(1, n_candidates - 1)
+
+
 @dataclass(frozen=True)
 class CandidateTask:
-    """What one candidate runs: the portfolio's config, its library (or 'sr') and the noise its searches assume."""
+    """What one candidate runs: the portfolio's config, its library (or 'sr'), the noise its searches
+    assume, and the generations of the direct SR candidate."""
 
     config: Mapping[str, Any]
     spec: str
     search_noise: float
+    direct_generations: int
 
 
 @dataclass(frozen=True)
@@ -118,18 +133,17 @@ class CandidateResult:
     error: str | None = None
 
 
-def _direct_sr(config: DiscoveryConfig, search_noise: float) -> DirectSROutcome:
-    """Direct SR with the generations and length of all the outer searches of one discovery."""
+def _direct_sr(config: DiscoveryConfig, task: CandidateTask) -> DirectSROutcome:
+    """Direct SR for the task's generations, with the outer searches' length and, per generation, time cap."""
     from oraclelab.runs import stream_seed
     from oraclelab.symbolic.regression import direct_sr
 
     data = load_discovery_data(config)
     random_state = int(stream_seed(config.seed, "candidate", DIRECT_SR).generate_state(1)[0])
     return direct_sr(data.X, data.F, data.splits, truth=data.truth, input_names=data.input_names,
-                     seconds=config.sr_outer_seconds * config.sr_outer_restarts,
-                     generations=config.sr_outer_generations * config.sr_outer_restarts,
-                     max_length=config.sr_outer_max_length,
-                     noise=max(search_noise, NOISE_FREE) * max(float(np.std(data.F)), 1e-12),
+                     seconds=config.sr_outer_seconds * task.direct_generations / config.sr_outer_generations,
+                     generations=task.direct_generations, max_length=config.sr_outer_max_length,
+                     noise=max(task.search_noise, NOISE_FREE) * max(float(np.std(data.F)), 1e-12),
                      random_state=random_state, n_threads=1)
 
 
@@ -140,7 +154,7 @@ def _outcome(config: DiscoveryConfig, task: CandidateTask) -> tuple[Any, tuple[s
     from oraclelab.symbolic.discovery._streams import RunStreams
 
     if task.spec == DIRECT_SR:
-        direct = _direct_sr(config, task.search_noise)
+        direct = _direct_sr(config, task)
         return direct.result.expression, (("direct sr",) if direct.result.time_capped else ()), {"direct": direct}
     single = dataclasses.replace(config, library=task.spec, threads=1, workers=1, scheduler=None,
                                  sr_outer_noise=max(task.search_noise, NOISE_FREE))
@@ -320,7 +334,8 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     specs = portfolio_specs(config, data.X.shape[1])
     noise = _noise(config, data)
     search_noise = noise.relative if noise.resolved else NOISE_FREE
-    tasks = [CandidateTask(config.to_dict(), spec, search_noise) for spec in specs]
+    generations = direct_sr_generations(config, len(specs))
+    tasks = [CandidateTask(config.to_dict(), spec, search_noise, generations) for spec in specs]
     own = executor is None
     executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor
 

@@ -106,6 +106,8 @@ def write_direct_sr(run: RunFolder, outcome: DirectSROutcome, config: Mapping[st
         "r2_validation": result.r2_validation,
         "complexity": result.complexity,
         "seconds": result.seconds,
+        "generations": result.generations,
+        "time_capped": result.time_capped,
         "backend": result.backend,
         "latent_formulas": None,
         "outer_formula": None,

@@ -82,6 +82,8 @@ class SRResult:
     time_capped : bool
         Whether the time budget stopped the search before its generation cap (the result
         then depends on the machine's speed and load; pysr: never reported).
+    generations : int or None
+        Generations the search ran (pysr: None, not reported).
     """
 
     expression: sympy.Expr
@@ -96,6 +98,7 @@ class SRResult:
     backend: str
     pareto_front: tuple[ParetoPoint, ...] = ()
     time_capped: bool = False
+    generations: int | None = None
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The formula's values at X of shape (n, n_inputs), shape (n,), float64."""
@@ -194,11 +197,11 @@ def symbolic_regression(
     settings = dict(seconds=seconds, generations=generations, population_size=population_size,
                     max_length=max_length, functions=functions, division=division, random_state=random_state)
     start = time.perf_counter()
-    capped = False
+    ran = None
     if backend == "pysr":
         expression, front, length = _search_pysr(X, y, symbols, **settings)
     else:
-        expression, front, length, capped = _search_operon(X, y, symbols, optimizer_iterations=optimizer_iterations,
+        expression, front, length, ran = _search_operon(X, y, symbols, optimizer_iterations=optimizer_iterations,
                                                    sigma=sigma, n_threads=n_threads, **settings)
     elapsed = time.perf_counter() - start
     r2_train, mse_train = scores(y, evaluate_expression(expression, symbols, X))
@@ -208,7 +211,8 @@ def symbolic_regression(
     return SRResult(expression=expression, symbols=tuple(symbols),
                     complexity=sum(1 for _ in sympy.preorder_traversal(expression)),
                     length=length, r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val,
-                    mse_validation=mse_val, seconds=elapsed, backend=backend, pareto_front=front, time_capped=capped)
+                    mse_validation=mse_val, seconds=elapsed, backend=backend, pareto_front=front,
+                    time_capped=ran is not None and ran < generations, generations=ran)
 
 
 def _check_xy(X: object, y: object, x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -273,8 +277,8 @@ def _search_pysr(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol], 
 
 def _search_operon(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol], *, optimizer_iterations: int,
                    sigma: float, n_threads: int | None, **settings
-                   ) -> tuple[sympy.Expr, tuple[ParetoPoint, ...], int, bool]:
-    """pyoperon's formula chosen by description length, its Pareto front, its length, and whether time stopped it."""
+                   ) -> tuple[sympy.Expr, tuple[ParetoPoint, ...], int, int]:
+    """pyoperon's formula chosen by description length, its Pareto front, its length, and the generations it ran."""
     from ._operon_tree import operon_tree_to_sympy
 
     estimator = _fit_operon(X, y, optimizer_iterations=optimizer_iterations, sigma=sigma, n_threads=n_threads,
@@ -285,11 +289,11 @@ def _search_operon(X: np.ndarray, y: np.ndarray, symbols: Sequence[sympy.Symbol]
                     float(point["mean_squared_error"]))
         for point in estimator.pareto_front_
     )
-    capped = int(estimator.stats_["generations"]) < int(settings["generations"])
-    if capped:
+    ran = int(estimator.stats_["generations"])
+    if ran < int(settings["generations"]):
         logger.warning("symbolic regression stopped by its %.0f s time cap after %d of %d generations",
-                       settings["seconds"], estimator.stats_["generations"], settings["generations"])
-    return expression, front, int(estimator.model_.Length), capped
+                       settings["seconds"], ran, settings["generations"])
+    return expression, front, int(estimator.model_.Length), ran
 
 
 def _fit_operon(X: np.ndarray, y: np.ndarray, *, seconds: float, generations: int, population_size: int,

@@ -39,8 +39,8 @@ def _config(table, **overrides):
 
 @pytest.mark.parametrize("d, expected", [
     (1, ("F11", "general1d", "poly:1", "sr")),
-    (2, ("index", "general2d", "poly:2", "terms:2", "sr")),
-    (3, ("index", "poly:3", "terms:3", "sr")),
+    (2, ("index", "products", "general2d", "poly:2", "terms:2", "sr")),
+    (3, ("index", "products", "poly:3", "terms:3", "sr")),
 ])
 def test_auto_means_every_library_fitting_the_dimension_the_single_index_and_direct_sr(d, expected):
     config = DiscoveryConfig(data="t.csv", inputs=tuple(f"x{k}" for k in range(d)), target="y")
@@ -49,7 +49,7 @@ def test_auto_means_every_library_fitting_the_dimension_the_single_index_and_dir
 
 def test_a_list_keeps_its_order_without_repeats_and_checks_every_library():
     config = DiscoveryConfig(problem="F07", library="poly:2,auto,sr")
-    assert portfolio_specs(config, 2) == ("poly:2", "index", "general2d", "terms:2", "sr")
+    assert portfolio_specs(config, 2) == ("poly:2", "index", "products", "general2d", "terms:2", "sr")
     with pytest.raises(ParameterError, match="unknown built-in library 'nope'"):
         portfolio_specs(DiscoveryConfig(problem="F07", library="general2d,nope"), 2)
     with pytest.raises(ParameterError, match="'general1d' of 'library' takes 1 input"):
@@ -119,9 +119,43 @@ def test_an_inexact_first_candidate_does_not_end_the_portfolio(table):
     assert first_mse > 1e-20 * np.var(result.data.part("validation", result.data.F))  # the premise: poly:1 is not exact
     assert [c.name for c in result.candidates] == ["poly:1", "sr"] and result.skipped == ()
     assert result.candidates[1].direct.result.generations == 3 * 2  # one discovery's outer searches per other candidate
+    assert [row["generations"] for row in result.summary()["candidates"]] == [None, 3 * 2]
 
 
-@pytest.mark.parametrize("candidates, given, expected", [(1, 0, 14), (2, 0, 14), (5, 0, 56), (5, 9, 9)])
-def test_direct_sr_searches_as_many_generations_as_the_other_candidates_outer_searches(candidates, given, expected):
+@pytest.mark.parametrize("specs, given, expected", [
+    (("sr",), 0, 14), (("F11", "sr"), 0, 14), (("index", "products", "poly:3", "terms:3", "sr"), 0, 3 * 14),
+    (("products", "sr"), 0, 14), (("index", "poly:3", "sr"), 9, 9)])
+def test_direct_sr_searches_as_many_generations_as_the_other_candidates_outer_searches(specs, given, expected):
     config = DiscoveryConfig(problem="F07", sr_outer_generations=7, sr_outer_restarts=2, sr_direct_generations=given)
-    assert direct_sr_generations(config, candidates) == expected
+    assert direct_sr_generations(config, specs) == expected
+
+
+def test_an_exact_sum_of_products_ends_the_portfolio_and_writes_its_path(table_of_products, tmp_path):
+    from oraclelab.runs import RunFolder
+    from oraclelab.symbolic.discovery import write_portfolio
+
+    config = DiscoveryConfig(data=str(table_of_products), inputs=("x0", "x1"), target="y", library="products,sr",
+                             **TINY)
+    result = discover_portfolio(config)
+    assert [c.name for c in result.candidates] == ["products"] and result.skipped == ("sr",)
+    x = np.random.default_rng(1).uniform(-2, 2, (40, 2))
+    symbols = {s.name: s for s in result.formula.free_symbols}
+    values = [float(result.formula.subs({symbols[n]: v for n, v in zip(("x0", "x1"), row) if n in symbols}))
+              for row in x]
+    np.testing.assert_allclose(values, _products_truth(x), rtol=1e-8, atol=1e-8)
+    summary = write_portfolio(RunFolder(tmp_path / "run"), result)
+    assert summary["library"] == "products" and summary["candidates"][0]["r2_test"] > 1 - 1e-12
+    path = (tmp_path / "run" / "candidates" / "01-products" / "path.csv").read_text().splitlines()
+    assert path[0].startswith("terms,n_terms") and path[-1].endswith("True")
+
+
+def _products_truth(x):
+    return x[:, 0] ** 3 * np.exp(x[:, 1]) - 0.5 * np.cos(2 * x[:, 0]) * np.sin(x[:, 1]) + 2.0
+
+
+@pytest.fixture(scope="module")
+def table_of_products(tmp_path_factory):
+    """y = x0^3 exp(x1) - 0.5 cos(2 x0) sin(x1) + 2: two products of single-input terms, on 150 rows."""
+    x = np.random.default_rng(7).uniform(-2, 2, (150, 2))
+    return _write_table(tmp_path_factory.mktemp("data") / "products.csv", ("x0", "x1", "y"),
+                        np.column_stack([x, _products_truth(x)]))

@@ -22,7 +22,7 @@ REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
 DEFAULT_PROBLEM = "F11"
 #: In a library list: every library fitting the input dimension plus the single-index candidate and
 #: direct SR; direct SR alone; the single-index candidate alone (the target as f of a short sum of terms).
-AUTO, DIRECT_SR, SINGLE_INDEX = "auto", "sr", "index"
+AUTO, DIRECT_SR, SINGLE_INDEX, PRODUCTS = "auto", "sr", "index", "products"
 #: ``model_hyper`` keys whose values are names, with the names they may take.
 MODEL_HYPER_CHOICES = {"output": OUTPUTS, "activation": tuple(ACTIVATION_CLASSES)}
 
@@ -78,8 +78,9 @@ class DiscoveryConfig(DictConfig):
     library: str | None = option(None, help="The critic's library, or a portfolio of them, comma separated: built-in "
                                             "names, generated ones (terms:D, poly:D), .lib files, 'sr' (direct "
                                             "symbolic regression), 'index' (the target as a function of one sum of "
-                                            "simple terms) and 'auto' (every library fitting the input dimension, "
-                                            "plus index with two or more inputs, plus sr). Default: 'auto' with a "
+                                            "simple terms), 'products' (a sum of simple terms and their pairwise "
+                                            "products) and 'auto' (every library fitting the input dimension, "
+                                            "plus index and products with two or more inputs, plus sr). Default: 'auto' with a "
                                             "data file, the problem's library with a problem.")
     critic: str = option("stack", help="Kind of the critic trained first.", choices=tuple(CRITIC_KINDS))
     critic_points: str | None = option(None, help="Points of the critic trained first.")
@@ -115,6 +116,8 @@ class DiscoveryConfig(DictConfig):
     index_beam: int = option(30, help="Supports of each size the single-index candidate extends by one term.")
     index_starts: int = option(3, help="Random starts of each single-index support fit, besides the least-squares one.")
     index_steps: int = option(30, help="Levenberg-Marquardt steps of each single-index support fit.")
+    products_max_terms: int = option(5, help="Most terms and pairwise products of the products candidate's sum.")
+    products_beam: int = option(100, help="Supports of each size the products candidate extends by one term.")
     noise: float | None = option(None, help="Noise std of the target relative to its std (default: estimated from "
                                             "the data by local-polynomial residuals); used to choose among a portfolio's "
                                             "candidates, and assumed by their searches when given or clearly "
@@ -165,7 +168,7 @@ class DiscoveryConfig(DictConfig):
         specs = self.library_specs
         if not specs:
             return self.data is not None and self.critic_dir is None
-        return len(specs) > 1 or specs[0] in (AUTO, DIRECT_SR, SINGLE_INDEX)
+        return len(specs) > 1 or specs[0] in (AUTO, DIRECT_SR, SINGLE_INDEX, PRODUCTS)
 
     @property
     def trains_critic(self) -> bool:
@@ -175,7 +178,7 @@ class DiscoveryConfig(DictConfig):
     def _check_numbers(self) -> None:
         for name in ("epochs", "eval_every", "critic_max_epochs", "sr_generations", "sr_outer_generations", "sr_outer_max_length",
                      "sr_outer_restarts", "purity_points", "purity_reference", "index_max_terms", "index_beam",
-                     "index_steps"):
+                     "index_steps", "products_max_terms", "products_beam"):
             check_int_at_least(getattr(self, name), name, OWNER, 1)
         check_int_at_least(self.seed, "seed", OWNER, 0)
         check_int_at_least(self.workers, "workers", OWNER, 0)

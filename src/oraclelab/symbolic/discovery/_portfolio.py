@@ -1,9 +1,10 @@
-"""A portfolio of priors: one full discovery per library, a single-index fit and direct symbolic regression, one chosen.
+"""A portfolio of priors: one full discovery per library, a single-index fit, a sum of products and direct SR, one chosen.
 
 A user with a table does not know which library describes its latent features, so
 ``library='auto'`` (the default with a data file) tries every library that fits the
 input dimension (:func:`portfolio_specs`), the single-index candidate (the target as a
-function of one sum of simple terms, :mod:`._index_candidate`) and direct SR, each as an
+function of one sum of simple terms, :mod:`._index_candidate`), the products candidate (a
+sum of simple terms and their pairwise products, :mod:`._products_candidate`) and direct SR, each as an
 independent candidate, on the executors of :mod:`oraclelab.runs` (one after another, a local process
 pool, or a Dask cluster). Every candidate runs with one thread and its own named random
 streams (``("candidate", name)`` under the run's seed), so what it finds does not depend on
@@ -16,9 +17,9 @@ validation rows to float precision (:func:`fits_exactly`, as on noise-free data 
 form) ends the portfolio: the candidates after it are not run, or abandoned if running.
 By the rule, a later candidate could only have been chosen over an exact one by fitting
 exactly too, and being shorter or closer still (1e-31 against 1e-22 of the variance, say).
-The cheap single-index candidate comes first in 'auto', so a sum of simple terms, or a
-simple function of one, is read out in a minute or two instead of after every library's
-discovery. Which candidates ran depends on their results alone, so it too is the same on
+The cheap single-index and products candidates come first in 'auto', so a sum of simple
+terms, a simple function of one, or a sum of their products is read out in a minute or two
+instead of after every library's discovery. Which candidates ran depends on their results alone, so it too is the same on
 any number of workers.
 """
 
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 
 from oraclelab.errors import OracleLabError, ParameterError
-from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, SINGLE_INDEX, DiscoveryConfig
+from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, PRODUCTS, SINGLE_INDEX, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
 from oraclelab.symbolic.discovery._noise import TOO_FEW_ROWS, NoiseEstimate, estimate_noise, given_noise
 from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, select_candidate
@@ -42,6 +43,7 @@ from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, sel
 if TYPE_CHECKING:
     from oraclelab.runs import Executor
     from oraclelab.symbolic.discovery._index_candidate import IndexOutcome
+    from oraclelab.symbolic.discovery._products_candidate import ProductsOutcome
     from oraclelab.symbolic.discovery._result import DiscoveryResult
     from oraclelab.symbolic.regression import DirectSROutcome
 
@@ -62,9 +64,10 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     """The candidates of a portfolio config for ``n_inputs`` inputs, in order, without repeats.
 
     'auto' stands for (with two or more inputs) the single-index candidate 'index' first, as
-    the cheapest, then every built-in library of exactly ``n_inputs`` inputs, the generated
-    ``poly:D`` and (for two or more inputs) ``terms:D``, and 'sr'. (With one input, a sum of
-    terms of that input is one more function of it, which direct SR already searches.) Every
+    the cheapest, and the sum of terms and products 'products', then every built-in library
+    of exactly ``n_inputs`` inputs, the generated ``poly:D`` and (for two or more inputs)
+    ``terms:D``, and 'sr'. (With one input, a sum of terms of that input is one more function
+    of it, which direct SR already searches.) Every
     library is loaded once here, so an unknown name or a bad file fails before any candidate
     runs.
     """
@@ -77,28 +80,29 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
             fitting = [name for name in list_builtin_libraries() if FunctionLibrary.builtin(name).n_inputs == n_inputs]
             several = n_inputs > 1
             generated = [generated_name("poly", n_inputs)] + ([generated_name("terms", n_inputs)] if several else [])
-            expanded = [*([SINGLE_INDEX] if several else []), *fitting, *generated, DIRECT_SR]
+            expanded = [*([SINGLE_INDEX, PRODUCTS] if several else []), *fitting, *generated, DIRECT_SR]
         else:
             expanded = [spec]
         specs += [name for name in expanded if name not in specs]
     for spec in specs:
-        takes = n_inputs if spec in (DIRECT_SR, SINGLE_INDEX) else FunctionLibrary.load(spec).n_inputs
+        takes = n_inputs if spec in (DIRECT_SR, SINGLE_INDEX, PRODUCTS) else FunctionLibrary.load(spec).n_inputs
         if takes != n_inputs:
             raise ParameterError(f"The library {spec!r} of 'library' takes {takes} input(s); the data have {n_inputs}.")
     return tuple(specs)
 
 
-def direct_sr_generations(config: DiscoveryConfig, n_candidates: int) -> int:
+def direct_sr_generations(config: DiscoveryConfig, specs: tuple[str, ...]) -> int:
     """Generations of the portfolio's direct SR candidate: ``sr_direct_generations``, or by default one
-    discovery's outer searches for each other candidate.
+    discovery's outer searches for each candidate of ``specs`` that runs them (all but 'sr' and 'products').
 
     When no prior fits, direct SR is what the portfolio falls back on, so by default it searches the raw
-    target as long as the other candidates together search their composed ones (one discovery's
-    outer searches each), rather than as long as one of them.
+    target as long as the other candidates together search their composed ones, rather than as long as
+    one of them.
     """
     if config.sr_direct_generations:
         return config.sr_direct_generations
-    return config.sr_outer_generations * config.sr_outer_restarts * max(1, n_candidates - 1)
+    searching = sum(spec not in (DIRECT_SR, PRODUCTS) for spec in specs)
+    return config.sr_outer_generations * config.sr_outer_restarts * max(1, searching)
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class CandidateResult:
     """One candidate's outcome: its formula (sympy, in the inputs; None when it failed), time and caps.
 
     ``discovery`` holds the full run of a library candidate, ``direct`` that of the SR one,
-    ``index`` that of the single-index one;
+    ``index`` that of the single-index one, ``products`` that of the products one;
     ``cpu_seconds`` is the process time of the candidate (one thread); ``time_capped`` names
     the searches whose time cap, not their step or generation cap, ended them.
     """
@@ -130,6 +134,7 @@ class CandidateResult:
     discovery: DiscoveryResult | None = None
     direct: DirectSROutcome | None = None
     index: IndexOutcome | None = None
+    products: ProductsOutcome | None = None
     error: str | None = None
 
 
@@ -150,12 +155,16 @@ def _direct_sr(config: DiscoveryConfig, task: CandidateTask) -> DirectSROutcome:
 def _outcome(config: DiscoveryConfig, task: CandidateTask) -> tuple[Any, tuple[str, ...], dict[str, Any]]:
     """The candidate's formula, the searches its time cap stopped, and its full outcome as a CandidateResult field."""
     from oraclelab.symbolic.discovery._index_candidate import index_candidate
+    from oraclelab.symbolic.discovery._products_candidate import products_candidate
     from oraclelab.symbolic.discovery._run import discover
     from oraclelab.symbolic.discovery._streams import RunStreams
 
     if task.spec == DIRECT_SR:
         direct = _direct_sr(config, task)
         return direct.result.expression, (("direct sr",) if direct.result.time_capped else ()), {"direct": direct}
+    if task.spec == PRODUCTS:
+        products = products_candidate(config)
+        return products.fit.expression, (), {"products": products}
     single = dataclasses.replace(config, library=task.spec, threads=1, workers=1, scheduler=None,
                                  sr_outer_noise=max(task.search_noise, NOISE_FREE))
     if task.spec == SINGLE_INDEX:
@@ -213,7 +222,7 @@ class PortfolioResult:
         return self.chosen.formula
 
     def candidate_rows(self) -> list[dict[str, Any]]:
-        """One row per candidate: library, formula, validation MSE, nodes, times, caps, chosen and why."""
+        """One row per candidate: library, formula, validation MSE, nodes, times, caps, generations (of 'sr'), chosen and why."""
         from oraclelab.symbolic.regression import round_constants
 
         rows = []
@@ -224,6 +233,7 @@ class PortfolioResult:
                 "mse_validation": score.mse, "se_validation": score.se, "complexity": score.complexity,
                 "r2_test": _r2_test(candidate), "equivalent": _equivalent(candidate), "seconds": candidate.seconds,
                 "cpu_seconds": candidate.cpu_seconds, "time_capped": list(candidate.time_capped),
+                "generations": None if candidate.direct is None else candidate.direct.result.generations,
                 "chosen": k == self.selection.chosen, "why": self.selection.reasons[k], "error": candidate.error,
             })
         why = (f"not run: {self.candidates[-1].name}, before it in the portfolio, fits the validation rows to "
@@ -247,25 +257,24 @@ class PortfolioResult:
                 "seconds": self.seconds, "cpu_seconds": sum(c.cpu_seconds for c in self.candidates)}
 
 
-def _distillation(candidate: CandidateResult) -> Any:
-    """The distillation of a library or single-index candidate (None for the SR candidate or a failed one)."""
+def _tested(candidate: CandidateResult) -> Any:
+    """What holds the candidate's ``r2_test`` and ``equivalent``: a distillation or a direct or products outcome
+    (None for a failed candidate)."""
     if candidate.discovery is not None:
         return candidate.discovery.distillation
-    return None if candidate.index is None else candidate.index.distillation
+    if candidate.index is not None:
+        return candidate.index.distillation
+    return candidate.direct if candidate.direct is not None else candidate.products
 
 
 def _r2_test(candidate: CandidateResult) -> float | None:
-    distillation = _distillation(candidate)
-    if distillation is not None:
-        return distillation.r2_test
-    return None if candidate.direct is None else candidate.direct.r2_test
+    tested = _tested(candidate)
+    return None if tested is None else tested.r2_test
 
 
 def _equivalent(candidate: CandidateResult) -> bool | None:
-    distillation = _distillation(candidate)
-    if distillation is not None:
-        return distillation.equivalent
-    return None if candidate.direct is None else candidate.direct.equivalent
+    tested = _tested(candidate)
+    return None if tested is None else tested.equivalent
 
 
 def _values(formula: Any, data: DiscoveryData, split: str) -> np.ndarray:
@@ -334,7 +343,7 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     specs = portfolio_specs(config, data.X.shape[1])
     noise = _noise(config, data)
     search_noise = noise.relative if noise.resolved else NOISE_FREE
-    generations = direct_sr_generations(config, len(specs))
+    generations = direct_sr_generations(config, specs)
     tasks = [CandidateTask(config.to_dict(), spec, search_noise, generations) for spec in specs]
     own = executor is None
     executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor

@@ -30,6 +30,7 @@ def candidate_folder(index: int, name: str) -> str:
 def write_portfolio(run: RunFolder, result: PortfolioResult) -> dict[str, Any]:
     """Write the portfolio's folder from ``result``; ``summary.json`` last. Returns the summary."""
     from oraclelab.symbolic.discovery._index_candidate import write_index_candidate
+    from oraclelab.symbolic.discovery._products_candidate import write_products_candidate
     from oraclelab.symbolic.discovery._write import write_discovery
     from oraclelab.symbolic.regression import write_direct_sr
 
@@ -40,6 +41,8 @@ def write_portfolio(run: RunFolder, result: PortfolioResult) -> dict[str, Any]:
             write_discovery(folder, candidate.discovery)
         elif candidate.index is not None:
             write_index_candidate(folder, candidate.index)
+        elif candidate.products is not None:
+            write_products_candidate(folder, candidate.products)
         elif candidate.direct is not None:
             write_direct_sr(folder, candidate.direct, {"command": "symbolic discover (direct sr candidate)",
                                                        **result.config.to_dict()})

@@ -15,9 +15,10 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._equivalence": ("are_equivalent", "check_equivalence", "Equivalence"),
     "._refit": ("refit_constants", "prune_constants"),
     "._template_fit": ("TemplateFit", "fit_template", "fit_library"),
-    "._baseline": ("DirectSROutcome", "direct_sr", "write_direct_sr"),
+    "._baseline": ("DirectSROutcome", "direct_sr", "write_direct_sr", "write_prediction_figure", "FORMULA_DIGITS"),
     "._term_dictionary": ("TermDictionary", "Wave", "term_dictionary"),
     "._single_index": ("IndexStep", "SingleIndexFit", "fit_supports", "single_index_regression"),
+    "._product_regression": ("ProductFit", "product_features", "sparse_product_regression"),
 }
 
 

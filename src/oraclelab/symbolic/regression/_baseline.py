@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from oraclelab.runs import RunFolder
 
-__all__ = ["DirectSROutcome", "direct_sr", "write_direct_sr", "FORMULA_DIGITS"]
+__all__ = ["DirectSROutcome", "direct_sr", "write_direct_sr", "write_prediction_figure", "FORMULA_DIGITS"]
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +114,14 @@ def write_direct_sr(run: RunFolder, outcome: DirectSROutcome, config: Mapping[st
         "min_corr": None,
     }
     run.write_config(dict(config))
-    _prediction_figure(run, outcome, summary["formula"])
+    write_prediction_figure(run, outcome, summary["formula"])
     run.write_summary(summary)
     return summary
 
 
-def _prediction_figure(run: RunFolder, outcome: DirectSROutcome, formula: str) -> None:
+def write_prediction_figure(run: RunFolder, outcome: Any, formula: str) -> None:
+    """``prediction_test.png``: an outcome's test predictions (``prediction_test``) against the truth (``y_test``),
+    titled with its formula and ``r2_test``."""
     from oraclelab.runs import pyplot, save_figure
 
     plt = pyplot()

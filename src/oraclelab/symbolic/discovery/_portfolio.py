@@ -4,9 +4,9 @@ A user with a table does not know which library describes its latent features, s
 ``library='auto'`` (the default with a data file) tries every library that fits the
 input dimension (:func:`portfolio_specs`), the single-index candidate (the target as a
 function of one sum of simple terms, :mod:`._index_candidate`), the products candidate (a
-sum of simple terms and their pairwise products, :mod:`._products_candidate`) and direct SR, each as an
-independent candidate, on the executors of :mod:`oraclelab.runs` (one after another, a local process
-pool, or a Dask cluster). Every candidate runs with one thread and its own named random
+sum of simple terms and their pairwise products, :mod:`._products_candidate`) and direct
+SR, each as an independent candidate, on the executors of :mod:`oraclelab.runs` (one after
+another, a local process pool, or a Dask cluster). Every candidate runs with one thread and its own named random
 streams (``("candidate", name)`` under the run's seed), so what it finds does not depend on
 how many workers run the portfolio or in which order. The rule of :mod:`._selection` then
 picks one formula on the validation split; because direct SR is a candidate, the pick is
@@ -19,8 +19,8 @@ By the rule, a later candidate could only have been chosen over an exact one by 
 exactly too, and being shorter or closer still (1e-31 against 1e-22 of the variance, say).
 The cheap single-index and products candidates come first in 'auto', so a sum of simple
 terms, a simple function of one, or a sum of their products is read out in a minute or two
-instead of after every library's discovery. Which candidates ran depends on their results alone, so it too is the same on
-any number of workers.
+instead of after every library's discovery. Which candidates ran depends on their results
+alone, so it too is the same on any number of workers.
 """
 
 from __future__ import annotations
@@ -222,7 +222,8 @@ class PortfolioResult:
         return self.chosen.formula
 
     def candidate_rows(self) -> list[dict[str, Any]]:
-        """One row per candidate: library, formula, validation MSE, nodes, times, caps, generations (of 'sr'), chosen and why."""
+        """One row per candidate: library, formula, validation MSE, nodes, times, caps, generations (of 'sr'),
+        chosen and why."""
         from oraclelab.symbolic.regression import round_constants
 
         rows = []

@@ -39,8 +39,8 @@ def _config(table, **overrides):
 
 @pytest.mark.parametrize("d, expected", [
     (1, ("F11", "general1d", "poly:1", "sr")),
-    (2, ("index", "products", "general2d", "poly:2", "terms:2", "sr")),
-    (3, ("index", "products", "poly:3", "terms:3", "sr")),
+    (2, ("products", "index", "general2d", "poly:2", "terms:2", "sr")),
+    (3, ("products", "index", "poly:3", "terms:3", "sr")),
 ])
 def test_auto_means_every_library_fitting_the_dimension_the_single_index_and_direct_sr(d, expected):
     config = DiscoveryConfig(data="t.csv", inputs=tuple(f"x{k}" for k in range(d)), target="y")
@@ -49,7 +49,7 @@ def test_auto_means_every_library_fitting_the_dimension_the_single_index_and_dir
 
 def test_a_list_keeps_its_order_without_repeats_and_checks_every_library():
     config = DiscoveryConfig(problem="F07", library="poly:2,auto,sr")
-    assert portfolio_specs(config, 2) == ("poly:2", "index", "products", "general2d", "terms:2", "sr")
+    assert portfolio_specs(config, 2) == ("poly:2", "products", "index", "general2d", "terms:2", "sr")
     with pytest.raises(ParameterError, match="unknown built-in library 'nope'"):
         portfolio_specs(DiscoveryConfig(problem="F07", library="general2d,nope"), 2)
     with pytest.raises(ParameterError, match="'general1d' of 'library' takes 1 input"):

@@ -80,7 +80,7 @@ class DiscoveryConfig(DictConfig):
                                             "symbolic regression), 'index' (the target as a function of one sum of "
                                             "simple terms), 'products' (a sum of simple terms and their pairwise "
                                             "products) and 'auto' (every library fitting the input dimension, "
-                                            "plus index and products with two or more inputs, plus sr). Default: 'auto' with a "
+                                            "plus products and index with two or more inputs, plus sr). Default: 'auto' with a "
                                             "data file, the problem's library with a problem.")
     critic: str = option("stack", help="Kind of the critic trained first.", choices=tuple(CRITIC_KINDS))
     critic_points: str | None = option(None, help="Points of the critic trained first.")

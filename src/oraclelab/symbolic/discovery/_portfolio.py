@@ -17,9 +17,9 @@ validation rows to float precision (:func:`fits_exactly`, as on noise-free data 
 form) ends the portfolio: the candidates after it are not run, or abandoned if running.
 By the rule, a later candidate could only have been chosen over an exact one by fitting
 exactly too, and being shorter or closer still (1e-31 against 1e-22 of the variance, say).
-The cheap single-index and products candidates come first in 'auto', so a sum of simple
-terms, a simple function of one, or a sum of their products is read out in a minute or two
-instead of after every library's discovery. Which candidates ran depends on their results
+The cheap products and single-index candidates come first in 'auto', so a sum of simple
+terms or of their products is read out in seconds, and a simple function of one sum in a
+minute or two, instead of after every library's discovery. Which candidates ran depends on their results
 alone, so it too is the same on any number of workers.
 """
 
@@ -63,9 +63,9 @@ STOP_RELATIVE_MSE = 1e-20
 def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
     """The candidates of a portfolio config for ``n_inputs`` inputs, in order, without repeats.
 
-    'auto' stands for (with two or more inputs) the single-index candidate 'index' first, as
-    the cheapest, and the sum of terms and products 'products', then every built-in library
-    of exactly ``n_inputs`` inputs, the generated ``poly:D`` and (for two or more inputs)
+    'auto' stands for (with two or more inputs) the sum of terms and products 'products'
+    first, as the cheapest (seconds), and the single-index candidate 'index', then every
+    built-in library of exactly ``n_inputs`` inputs, the generated ``poly:D`` and (for two or more inputs)
     ``terms:D``, and 'sr'. (With one input, a sum of terms of that input is one more function
     of it, which direct SR already searches.) Every
     library is loaded once here, so an unknown name or a bad file fails before any candidate
@@ -80,7 +80,7 @@ def portfolio_specs(config: DiscoveryConfig, n_inputs: int) -> tuple[str, ...]:
             fitting = [name for name in list_builtin_libraries() if FunctionLibrary.builtin(name).n_inputs == n_inputs]
             several = n_inputs > 1
             generated = [generated_name("poly", n_inputs)] + ([generated_name("terms", n_inputs)] if several else [])
-            expanded = [*([SINGLE_INDEX, PRODUCTS] if several else []), *fitting, *generated, DIRECT_SR]
+            expanded = [*([PRODUCTS, SINGLE_INDEX] if several else []), *fitting, *generated, DIRECT_SR]
         else:
             expanded = [spec]
         specs += [name for name in expanded if name not in specs]

@@ -111,7 +111,7 @@ class DiscoveryConfig(DictConfig):
                                             "fit); the lowest validation MSE wins.")
     sr_direct_generations: int = option(0, help="Generations of a portfolio's direct SR candidate (0: one discovery's "
                                                 "outer searches, sr_outer_generations x sr_outer_restarts, for each "
-                                                "other candidate of the portfolio).")
+                                                "other candidate of the portfolio that runs them, all but 'products').")
     index_max_terms: int = option(5, help="Most terms of the single-index candidate's latent sum.")
     index_beam: int = option(30, help="Supports of each size the single-index candidate extends by one term.")
     index_starts: int = option(3, help="Random starts of each single-index support fit, besides the least-squares one.")

@@ -61,7 +61,7 @@ def write_products_candidate(run: RunFolder, outcome: ProductsOutcome) -> None:
     fit = outcome.fit
     run.write_csv("path.csv", [{"terms": " + ".join(step.terms), "n_terms": len(step.terms),
                                 "relative_mse_train": step.mse_train, "relative_mse_validation": step.mse_validation,
-                                "supports": step.fits, "chosen": k == fit.chosen}
+                                "fits": step.fits, "chosen": k == fit.chosen}
                                for k, step in enumerate(fit.path)])
     write_prediction_figure(run, outcome, str(round_constants(fit.expression, FORMULA_DIGITS)))
     run.write_summary(outcome.summary())

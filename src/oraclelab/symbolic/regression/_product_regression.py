@@ -24,7 +24,7 @@ import numpy as np
 import sympy
 
 from oraclelab.errors import ParameterError
-from oraclelab.symbolic.regression._single_index import EXACT_RELATIVE_MSE, SIZE_TOLERANCE, IndexStep
+from oraclelab.symbolic.regression._single_index import EXACT_RELATIVE_MSE, SIZE_TOLERANCE, IndexStep, SupportPathFit
 from oraclelab.symbolic.regression._term_dictionary import term_dictionary, term_values
 
 __all__ = ["ProductFit", "product_features", "sparse_product_regression"]
@@ -36,29 +36,15 @@ _REPEAT_DIGITS = 10
 
 
 @dataclass(frozen=True)
-class ProductFit:
-    """The chosen formula (sympy, in ``symbols``), the best support of each size (relative MSEs), the chosen size."""
+class ProductFit(SupportPathFit):
+    """The chosen formula (sympy, in ``symbols``), the best support of each size (relative MSEs), the chosen size,
+    and how many features the search chose from."""
 
-    expression: sympy.Expr
-    symbols: tuple[sympy.Symbol, ...]
-    path: tuple[IndexStep, ...]
-    chosen: int
-    n_features: int
-    seconds: float
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The formula's values at X of shape (n, n_inputs)."""
-        from oraclelab.symbolic.regression._regressor import evaluate_expression
-
-        return evaluate_expression(self.expression, self.symbols, X)
+    n_features: int = 0
 
     def summary(self) -> dict:
-        """The formula, the chosen terms and the path, by name (JSON-ready)."""
-        return {"formula": str(self.expression), "chosen_terms": list(self.path[self.chosen].terms),
-                "n_features": self.n_features,
-                "path": [{"terms": list(step.terms), "relative_mse_train": step.mse_train,
-                          "relative_mse_validation": step.mse_validation, "supports": step.fits} for step in self.path],
-                "seconds": self.seconds}
+        """The formula, the features, the chosen terms and the path, by name (JSON-ready)."""
+        return {"formula": str(self.expression), "n_features": self.n_features, **self.path_summary()}
 
 
 def product_features(X: np.ndarray, input_names: Sequence[str]
@@ -178,4 +164,4 @@ def sparse_product_regression(X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y
     weights = y_std * coefficients / std[support]
     offset = y_mean - float(weights @ mean[support])
     expression = sympy.Add(*(sympy.Float(float(w)) * term for w, term in zip(weights, terms)), sympy.Float(offset))
-    return ProductFit(expression, symbols, tuple(path), chosen, len(features), time.perf_counter() - start)
+    return ProductFit(expression, symbols, tuple(path), chosen, time.perf_counter() - start, n_features=len(features))

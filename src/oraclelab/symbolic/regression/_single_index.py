@@ -30,7 +30,7 @@ import sympy
 from oraclelab.errors import ParameterError
 from oraclelab.symbolic.regression._term_dictionary import FREQUENCIES, term_dictionary, term_values
 
-__all__ = ["IndexStep", "SingleIndexFit", "fit_supports", "single_index_regression"]
+__all__ = ["IndexStep", "SingleIndexFit", "SupportPathFit", "fit_supports", "single_index_regression"]
 
 #: Degree of the polynomial outer function that ranks supports.
 OUTER_DEGREE = 3
@@ -60,8 +60,9 @@ class IndexStep:
 
 
 @dataclass(frozen=True)
-class SingleIndexFit:
-    """The latent s(x) of the chosen support (mean 0, std 1 on the training rows), the path of sizes, the chosen size."""
+class SupportPathFit:
+    """A sparse search's result: an expression in ``symbols`` from the chosen support, the path of the best
+    support of each size, the chosen size and the search's seconds."""
 
     expression: sympy.Expr
     symbols: tuple[sympy.Symbol, ...]
@@ -70,17 +71,26 @@ class SingleIndexFit:
     seconds: float
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """The latent's values at X of shape (n, n_inputs)."""
+        """The expression's values at X of shape (n, n_inputs)."""
         from oraclelab.symbolic.regression._regressor import evaluate_expression
 
         return evaluate_expression(self.expression, self.symbols, X)
 
-    def summary(self) -> dict:
-        """The chosen terms and the path, by name (JSON-ready)."""
-        return {"latent": str(self.expression), "chosen_terms": list(self.path[self.chosen].terms),
+    def path_summary(self) -> dict:
+        """The chosen terms, the path and the seconds, by name (JSON-ready)."""
+        return {"chosen_terms": list(self.path[self.chosen].terms),
                 "path": [{"terms": list(step.terms), "relative_mse_train": step.mse_train,
                           "relative_mse_validation": step.mse_validation, "fits": step.fits} for step in self.path],
                 "seconds": self.seconds}
+
+
+@dataclass(frozen=True)
+class SingleIndexFit(SupportPathFit):
+    """The latent s(x) of the chosen support (mean 0, std 1 on the training rows), the path of sizes, the chosen size."""
+
+    def summary(self) -> dict:
+        """The latent, the chosen terms and the path, by name (JSON-ready)."""
+        return {"latent": str(self.expression), **self.path_summary()}
 
 
 def _powers(s: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ __all__ = ["ProductFit", "product_features", "sparse_product_regression"]
 
 #: A feature whose part orthogonal to a support keeps less than this share of its squared norm adds nothing.
 _COLLINEAR = 1e-10
-#: Significant digits two standardised columns are compared at when dropping repeated features.
+#: Decimals two standardised columns (mean 0, std 1) are compared at when dropping repeated features.
 _REPEAT_DIGITS = 10
 
 

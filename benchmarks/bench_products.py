@@ -1,9 +1,9 @@
 """Benchmark: one step of the products candidate's beam search, all extensions scored at once vs refitted one by one.
 
 ``sparse_product_regression`` grows each support of its beam by one feature. The fast path
-(what it does) scores every extension of every support in one set of array operations: with
-Q an orthonormal basis of a support and r its residual, adding feature j lowers the squared
-residual by (r . f_j)**2 / |f_j - Q Q^T f_j|**2. The naive path fits every extension by
+(what it does) fits the parents, scores every extension of every support in one set of array
+operations and refits the best: with Q an orthonormal basis of a support and r its residual,
+adding feature j lowers the squared residual by (r . f_j)**2 / |f_j - Q Q^T f_j|**2. The naive path fits every extension by
 least squares (``numpy.linalg.lstsq``), one at a time, and keeps the same number of best
 supports. Both run on the same standardised features (F04's exported rows, training split)
 and the same parent supports (the beam the search itself keeps at ``--size`` features). The
@@ -62,16 +62,18 @@ def main() -> int:
     F = (values - values.mean(axis=0)) / values.std(axis=0)
     norms = np.einsum("nm,nm->m", F, F)
     target = (y - y.mean()) / y.std()
-    parents = np.empty((1, 0), dtype=int)
+    parents, Q, residual = np.empty((1, 0), dtype=int), np.empty((1, len(target), 0)), target[None]
     for _ in range(args.size):
-        parents = _extend(F, norms, target, parents, args.beam)
+        parents = _extend(F, norms, parents, Q, residual, args.beam)
+        Q, _, residual = _fit(F, target, parents)
     parents = parents[:args.parents]
     print(f"{args.problem} seed {args.seed}: {F.shape[0]} training rows, {F.shape[1]} features, "
           f"{len(parents)} parent supports of {args.size}, beam {args.beam}")
     for threads in args.threads:
         with threadpool_limits(limits=threads):
             start = time.perf_counter()
-            fast = _extend(F, norms, target, parents, args.beam)
+            Q, _, residual = _fit(F, target, parents)
+            fast = _extend(F, norms, parents, Q, residual, args.beam)
             _, _, residual = _fit(F, target, fast)
             fast_seconds = time.perf_counter() - start
             start = time.perf_counter()

@@ -88,19 +88,15 @@ def _fit(F: np.ndarray, y: np.ndarray, supports: np.ndarray) -> tuple[np.ndarray
     return Q, coefficients, y - np.einsum("bnk,bk->bn", Q, projection)
 
 
-def _extend(F: np.ndarray, norms: np.ndarray, y: np.ndarray, supports: np.ndarray, beam: int) -> np.ndarray:
-    """The ``beam`` supports one feature larger than those given (B, k; k may be 0) with the lowest residual,
-    ranked by the one-step update and without repeats. Returns (beam', k + 1)."""
-    if supports.shape[1] == 0:
-        residual_norm = norms[None]
-        correlation = (y @ F)[None]
-        rss = np.array([y @ y])
-    else:
-        Q, _, residual = _fit(F, y, supports)
-        inside = Q.transpose(0, 2, 1) @ F
-        residual_norm = norms[None] - np.einsum("bkm,bkm->bm", inside, inside)
-        correlation = residual @ F
-        rss = np.einsum("bn,bn->b", residual, residual)
+def _extend(F: np.ndarray, norms: np.ndarray, supports: np.ndarray, Q: np.ndarray, residual: np.ndarray,
+            beam: int) -> np.ndarray:
+    """The ``beam`` supports one feature larger than those given (B, k; k may be 0), ranked by the one-step
+    update from each support's fit (orthonormal basis Q (B, n, k) and residual (B, n), as :func:`_fit` returns
+    them), without repeats. Returns (beam', k + 1)."""
+    inside = Q.transpose(0, 2, 1) @ F
+    residual_norm = norms[None] - np.einsum("bkm,bkm->bm", inside, inside)
+    correlation = residual @ F
+    rss = np.einsum("bn,bn->b", residual, residual)
     with np.errstate(all="ignore"):
         after = rss[:, None] - correlation ** 2 / residual_norm
     after[~(residual_norm > _COLLINEAR * norms[None])] = np.inf
@@ -139,15 +135,16 @@ def sparse_product_regression(X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y
     target = (y - y_mean) / y_std
     target_val = (np.asarray(y_val, dtype=float) - y_mean) / y_std
     path, fitted = [], []
-    supports = np.empty((1, 0), dtype=int)
+    supports, Q, residual = np.empty((1, 0), dtype=int), np.empty((1, len(target), 0)), target[None]
     for _ in range(min(max_terms, len(features))):
-        supports = _extend(F, norms, target, supports, beam)
+        supports = _extend(F, norms, supports, Q, residual, beam)
         if len(supports) == 0:
             break
-        _, coefficients, residual = _fit(F, target, supports)
+        Q, coefficients, residual = _fit(F, target, supports)
         loss = np.mean(residual ** 2, axis=1)
         order = np.argsort(loss, kind="stable")
-        supports, coefficients, loss = supports[order], coefficients[order], loss[order]
+        supports, Q, coefficients, residual, loss = (supports[order], Q[order], coefficients[order],
+                                                     residual[order], loss[order])
         terms = [features[j] for j in supports[0]]
         with np.errstate(all="ignore"):
             columns_val = (term_values(terms, symbols, X_val) - mean[supports[0]]) / std[supports[0]]

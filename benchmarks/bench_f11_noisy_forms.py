@@ -96,7 +96,7 @@ def fit(family: sympy.Expr, x: np.ndarray, y: np.ndarray, starts: np.ndarray) ->
 
 
 def main() -> int:
-    from bench_f11_variants import variant
+    from bench_f11_variants import add_variant_argument, variant
 
     from oraclelab.symbolic.discovery import DiscoveryConfig
     from oraclelab.symbolic.discovery._data import load_discovery_data
@@ -105,14 +105,14 @@ def main() -> int:
     from oraclelab.symbolic.discovery._streams import RunStreams
     from oraclelab.symbolic.problems import export_problem, write_problem_csv
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = add_variant_argument(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--noise", type=float, default=0.01, help="Gaussian target noise, relative to its std.")
     parser.add_argument("--starts", type=int, default=64, help="Random starts per family.")
     parser.add_argument("--out", type=Path, default=Path("runs") / "bench-f11-noisy-forms")
     args = parser.parse_args()
-    problem = variant()
+    problem = variant(args.variant)
     truth = problem.target_sympy.xreplace({s: X0 for s in problem.target_sympy.free_symbols})
     named = families()
     print(f"truth: {truth}; noise {args.noise} of the target's std, {args.rows} rows")

@@ -1,8 +1,8 @@
 """Benchmark: can validation data tell the noisy F11-like problem's structure from other forms?
 
-The F11-like variant of ``bench_f11_variants.py`` is a quartic plus the sine of a quadratic.
-With 1% Gaussian target noise, the portfolio picks other formulas. This script asks whether
-*any* rule on validation data could pick the right structure. It fits families of formulas
+Each F11-like variant of ``bench_f11_variants.py`` (``--variant``) is a quartic plus the sine
+of a quadratic. With 1% Gaussian target noise on ``F11v``, the portfolio picks other formulas.
+This script asks whether *any* rule on validation data could pick the right structure. It fits families of formulas
 directly to the exported CSV and reports each family's validation MSE against the selection
 rule's threshold. It uses the same split, noise estimate and rule (:mod:`._selection`) as
 ``discover --data``.
@@ -26,6 +26,7 @@ family has fewer constants or nodes than the truth's structure, no rule that pre
 formulas among equally good ones can choose the truth's structure.
 
     python benchmarks/bench_f11_noisy_forms.py --seeds 0 1 2 --noise 0.01
+    python benchmarks/bench_f11_noisy_forms.py --variant F11w --seeds 0 1 2 --noise 0.01
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Outer-search restarts: the composition with the lowest validation MSE wins, and a composition
-exact to round-off ends the restarts. The search itself is replaced by a scripted stand-in."""
+exact to round-off ends the restarts; on noisy data an outer term that fits only noise is pruned.
+The search itself is replaced by a scripted stand-in."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from oraclelab.symbolic.discovery import DiscoveryConfig
 from oraclelab.symbolic.discovery._data import load_discovery_data
 from oraclelab.symbolic.discovery._readout import distill, distillation_steps
 from oraclelab.symbolic.models import OuterFunction
-from oraclelab.symbolic.problems import get_problem
+from oraclelab.symbolic.problems import export_problem, get_problem, write_problem_csv
 
 g0, g1, g2 = sympy.symbols("g0 g1 g2")
 EXACT = g0 * g1 + sympy.sin(g2)
@@ -22,6 +23,8 @@ EXACT = g0 * g1 + sympy.sin(g2)
 CUBIC_SINE = g0 * g1 + g2 - sympy.Float(0.16) * g2**3
 NO_SINE = g0 * g1 + sympy.Float(0.9) * g2
 QUINTIC_SINE = g0 * g1 + g2 - sympy.Float(0.16) * g2**3 + sympy.Float(0.008) * g2**5
+# a term the target has not: on noisy data its refitted coefficient fits noise alone
+NOISE_TERM = sympy.Float(0.01) * sympy.cos(3 * g1)
 
 
 class TrueLatents(torch.nn.Module):
@@ -101,3 +104,22 @@ def test_the_lowest_validation_mse_wins_and_an_exact_composition_stops_the_resta
     assert min(c.mse_validation for c in result.outer_candidates) == pytest.approx(np.mean((direct - F_val) ** 2))
     summary = result.summary()
     assert [c["random_state"] for c in summary["outer_candidates"]] == calls
+
+
+@pytest.mark.parametrize("assumed_noise, outer_kept", [
+    (0.01, EXACT),  # the searches assume the data's noise: the term that fits only noise goes
+    (DiscoveryConfig().sr_outer_noise, EXACT + NOISE_TERM),  # assumed noise-free: nothing is pruned
+])
+def test_an_outer_term_that_fits_only_noise_is_pruned(monkeypatch, tmp_path, assumed_noise, outer_kept):
+    problem = get_problem("F11")
+    csv = write_problem_csv(tmp_path / "F11.csv", export_problem("F11", 1000, noise=0.01, seed=0))
+    config = DiscoveryConfig(data=str(csv), inputs=("x0",), target="y", sr_outer_restarts=1, sr_outer_noise=assumed_noise,
+                             seed=0)
+    data = load_discovery_data(config)
+    monkeypatch.setattr(distill_module, "symbolic_regression", _scripted_search([EXACT + NOISE_TERM],
+                                                                                problem.latent_sympy, []))
+    result = distill(TrueLatents(problem), data, config, library=None)
+    assert result.outer_result.expression.xreplace(dict(zip(result.outer_result.symbols, (g0, g1, g2)))) == outer_kept
+    pruned = result.summary()["pruned_outers"]
+    # the truth's terms are each needed: nothing past the noise term is dropped
+    assert [entry["dropped"] for entry in pruned] == ([[str(NOISE_TERM)]] if outer_kept == EXACT else [])

@@ -20,6 +20,8 @@ OWNER = "discover"
 REGULARISER_SHAPES = ("linear", "sigmoid", "log-sigmoid")
 #: The built-in problem a run learns when neither ``problem`` nor ``data`` is given.
 DEFAULT_PROBLEM = "F11"
+#: The relative noise the searches assume when none is known (the built-in problems are noise-free).
+NOISE_FREE = 1e-6
 #: In a library list: every library fitting the input dimension plus the single-index candidate and
 #: direct SR; direct SR alone; the single-index candidate alone (the target as f of a short sum of terms).
 AUTO, DIRECT_SR, SINGLE_INDEX, PRODUCTS = "auto", "sr", "index", "products"
@@ -106,9 +108,10 @@ class DiscoveryConfig(DictConfig):
                                                  "when hit).")
     sr_outer_generations: int = option(100, help="Generations of each outer search (this, not the time, ends it).")
     sr_outer_max_length: int = option(40, help="Longest outer formula, in nodes.")
-    sr_outer_noise: float = option(1e-6, help="Assumed noise of the target, relative to its std (raise for noisy data).")
+    sr_outer_noise: float = option(NOISE_FREE, help="Assumed noise of the target, relative to its std (raise for noisy "
+                                                    "data: above the default, outer terms that fit only noise are pruned).")
     sr_outer_restarts: int = option(3, help="Most outer searches, each from another random state (stops at an exact "
-                                            "fit); the lowest validation MSE wins.")
+                                            "fit); the portfolio's selection rule picks one.")
     sr_direct_generations: int = option(0, help="Generations of a portfolio's direct SR candidate (0: one discovery's "
                                                 "outer searches, sr_outer_generations x sr_outer_restarts, for each "
                                                 "other candidate of the portfolio that runs them, all but 'products').")

@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 
 from oraclelab.errors import OracleLabError, ParameterError
-from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, PRODUCTS, SINGLE_INDEX, DiscoveryConfig
+from oraclelab.symbolic.discovery._config import AUTO, DIRECT_SR, NOISE_FREE, PRODUCTS, SINGLE_INDEX, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData, load_discovery_data
 from oraclelab.symbolic.discovery._noise import TOO_FEW_ROWS, NoiseEstimate, estimate_noise, given_noise
-from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, select_candidate
+from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, score_formula, select_candidate
 
 if TYPE_CHECKING:
     from oraclelab.runs import Executor
@@ -52,8 +52,6 @@ __all__ = ["CandidateResult", "PortfolioResult", "direct_sr_generations", "disco
 
 logger = logging.getLogger(__name__)
 
-#: The relative noise the searches assume when none is known (the built-in problems are noise-free).
-NOISE_FREE = 1e-6
 #: A validation MSE at most this times the target's validation variance is a fit to float precision:
 #: exact formulas score 1e-33 to 1e-28 of it, the best inexact fits seen (direct SR on F10) 1e-14. A separate
 #: fact from the single-index search's stop (1e-24 of its own least-squares loss inside one fit).
@@ -291,15 +289,10 @@ def _values(formula: Any, data: DiscoveryData, split: str) -> np.ndarray:
 
 def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
     """The candidate's validation MSE, the standard error of that mean, and its formula's node count."""
-    import sympy
-
     if candidate.formula is None:
         return Scored(candidate.name, float("inf"), float("inf"), 0)
-    squared = (_values(candidate.formula, data, "validation") - data.part("validation", data.F)) ** 2
-    complexity = sum(1 for _ in sympy.preorder_traversal(candidate.formula))
-    if not np.all(np.isfinite(squared)):
-        return Scored(candidate.name, float("inf"), float("inf"), complexity)
-    return Scored(candidate.name, float(squared.mean()), float(squared.std() / np.sqrt(len(squared))), complexity)
+    return score_formula(candidate.name, candidate.formula, _values(candidate.formula, data, "validation"),
+                         data.part("validation", data.F))
 
 
 def fits_exactly(score: Scored, data: DiscoveryData) -> bool:

@@ -12,9 +12,21 @@ scored on the test split and, when the truth is known, checked for SRBench equiv
 One outer search can settle on a near-miss: on F11 one random state of five found
 ``(a*g1 + b*g2 + c)*(d*g1 + e*g2 + cos(...))``, which pyoperon's float32 error cannot tell
 from the truth (both MSE ~1e-16) but whose float64 refit stays at validation MSE 1.8e-16
-while the true form refits to 1e-32. So the search restarts with other random states and
-the composition with the lowest validation MSE after refitting wins; restarts stop once a
-composition fits the validation split to round-off.
+while the true form refits to 1e-32. So the search restarts with other random states; restarts
+stop once a composition fits the validation split to round-off.
+
+With noise an outer search can also keep a term that only fits noise: on an F11-like target
+with 1% noise one outer was ``0.15*g2 + (a*g0 + b)*(c*g0 + d*g1 + e) + sin(f*g0 + h*g1 + i)``,
+where two parabolas already make both quadratics and ``0.15*g2`` (a degree-9 polynomial
+latent) changed the fit by less than the noise. So when the target is assumed noisy
+(``sr_outer_noise`` above :data:`NOISE_FREE`), the additive terms of the best composition's
+outer function are dropped one at a time (backward elimination, the term whose removal fits
+best first), each smaller composition refitted, while it stays within the portfolio's
+threshold (:func:`._selection.selection_threshold`, with that noise). Noise-free, nothing is
+pruned: a composition's refit expands short compositions into polynomials with free
+coefficients, so dropping a term could trade structure for a polynomial that fits a
+smooth target better. Of the restarts (and pruned compositions) the portfolio's rule picks
+one (:func:`._selection.select_candidate`): the fewest nodes within the threshold of the best.
 """
 
 from __future__ import annotations
@@ -30,8 +42,9 @@ import sympy
 import torch
 
 from oraclelab.runs import SILENT, ProgressReporter
-from oraclelab.symbolic.discovery._config import DiscoveryConfig
+from oraclelab.symbolic.discovery._config import NOISE_FREE, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData
+from oraclelab.symbolic.discovery._selection import Scored, score_formula, select_candidate, selection_threshold
 from oraclelab.symbolic.discovery._streams import RunStreams
 
 if TYPE_CHECKING:
@@ -60,6 +73,7 @@ class Distillation:
     r2_test: float
     equivalent: bool | None
     outer_candidates: tuple[OuterCandidate, ...] = ()
+    pruned_outers: tuple[OuterCandidate, ...] = ()
 
     def summary(self, digits: int = 4) -> dict[str, Any]:
         from oraclelab.symbolic.regression import round_constants
@@ -78,6 +92,8 @@ class Distillation:
             "equivalent": self.equivalent,
             "outer_candidates": [{"random_state": c.random_state, "outer_formula": text(c.outer.expression),
                                   "mse_validation": c.mse_validation} for c in self.outer_candidates],
+            "pruned_outers": [{"dropped": [text(term) for term in c.dropped], "outer_formula": text(c.outer.expression),
+                               "mse_validation": c.mse_validation} for c in self.pruned_outers],
             "time_capped": list(self.time_capped),
         }
 
@@ -91,12 +107,21 @@ class Distillation:
 
 @dataclass(frozen=True)
 class OuterCandidate:
-    """One outer function (a search's pyoperon random state and result; None for the known sum) composed, refitted, scored."""
+    """One outer function (a search's pyoperon random state and result; None for the known sum) composed, refitted, scored.
+
+    ``dropped`` lists the additive terms of the searched outer function that pruning removed, in order.
+    """
 
     random_state: int | None
     outer: Any
     formula: Any
-    mse_validation: float
+    score: Scored
+    dropped: tuple[Any, ...] = ()
+
+    @property
+    def mse_validation(self) -> float:
+        """The composition's validation MSE."""
+        return self.score.mse
 
 
 def simplest_within(result: Any, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
@@ -167,18 +192,16 @@ def _read_out_latent(k: int, library: FunctionLibrary | None, X: np.ndarray, y: 
     return _member(fit, symbols, X_val, y_val), "library"
 
 
-def _sum_outer(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
-               names: list[str]) -> Any:
-    """The known outer function of a sum-output model, g0 + g1 + ..., scored like an SR result."""
-    from oraclelab.symbolic.regression import SRResult, scores
+def _given_outer(expression: sympy.Expr, symbols: tuple, backend: str, formula_train: np.ndarray, F_train: np.ndarray,
+                 formula_val: np.ndarray, F_val: np.ndarray) -> Any:
+    """An outer function not searched for (the known sum, a pruned one) in the latents ``symbols``, scored like an SR result."""
+    from oraclelab.symbolic.regression import SRResult, evaluate_expression, scores
 
-    symbols = tuple(sympy.Symbol(name) for name in names)
-    expression = sympy.Add(*symbols)
-    r2_train, mse_train = scores(F_train, formula_train.sum(axis=1))
-    r2_val, mse_val = scores(F_val, formula_val.sum(axis=1))
+    r2_train, mse_train = scores(F_train, evaluate_expression(expression, symbols, formula_train))
+    r2_val, mse_val = scores(F_val, evaluate_expression(expression, symbols, formula_val))
     return SRResult(expression, symbols, complexity=sum(1 for _ in sympy.preorder_traversal(expression)), length=0,
                     r2_train=r2_train, mse_train=mse_train, r2_validation=r2_val, mse_validation=mse_val, seconds=0.0,
-                    backend="known")
+                    backend=backend)
 
 
 def distillation_steps(model: LatentModel, config: DiscoveryConfig) -> int:
@@ -191,8 +214,9 @@ def distill(model: LatentModel, data: DiscoveryData, config: DiscoveryConfig, *,
             progress: ProgressReporter = SILENT) -> Distillation:
     """Read each latent out (library member or SR), then the outer function (sum or SR); compose, refit, check.
 
-    The outer search runs with up to ``config.sr_outer_restarts`` random states; the
-    composition with the lowest validation MSE after refitting is kept.
+    The outer search runs with up to ``config.sr_outer_restarts`` random states; the best
+    composition's outer function is pruned of terms that fit only noise, and the
+    portfolio's rule picks among them all (see the module docstring).
 
     ``library`` is the critic's :class:`FunctionLibrary`: its templates are the first
     candidates for every latent, and its one-argument functions and division (a parabola
@@ -242,16 +266,47 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
     symbols = latent_results[0].symbols
     composition = functools.partial(_composition, latent_results=latent_results, symbols=symbols, X_train=X_train,
                                     F_train=F_train, X_val=X_val, F_val=F_val)
+    given_outer = functools.partial(_given_outer, formula_train=formula_train, F_train=F_train,
+                                    formula_val=formula_val, F_val=F_val)
     if known_sum:
-        candidates = [composition(None, _sum_outer(formula_train, F_train, formula_val, F_val, latent_names))]
+        latent_symbols = tuple(sympy.Symbol(name) for name in latent_names)
+        candidates = [composition(None, given_outer(sympy.Add(*latent_symbols), latent_symbols, "known"))]
     else:
         candidates = _searched_outers(formula_train, F_train, formula_val, F_val, latent_names, config, composition,
                                       streams, progress)
-    best = min(candidates, key=lambda c: c.mse_validation)
+    rule = dict(noise_variance=(config.sr_outer_noise * max(float(F_train.std()), 1e-12)) ** 2, n_validation=len(F_val))
+    pruned = []
+    if config.sr_outer_noise > NOISE_FREE:
+        lowest = min(candidates, key=lambda c: c.mse_validation)
+        progress.describe("distillation: pruning the outer function")
+        pruned = _pruned_outers(lowest, composition, given_outer, selection_threshold(lowest.score, **rule))
+    everything = candidates + pruned
+    best = everything[select_candidate([c.score for c in everything], **rule).chosen]
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
     return Distillation(tuple(latent_results), tuple(readouts), best.outer, best.formula, r2_test, equivalent,
-                        outer_candidates=tuple(c for c in candidates if c.random_state is not None))
+                        outer_candidates=tuple(c for c in candidates if c.random_state is not None),
+                        pruned_outers=tuple(pruned))
+
+
+def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandidate],
+                   given_outer: Callable[..., Any], threshold: float) -> list[OuterCandidate]:
+    """Backward elimination from ``start``: drop the outer function's additive term whose removal fits best, refit,
+    and go on while the composition's validation MSE stays within ``threshold``; each step's composition, in order."""
+    pruned, current = [], start
+    while True:
+        terms = [term for term in sympy.Add.make_args(current.outer.expression) if term.free_symbols]
+        if len(terms) < 2:
+            return pruned
+        trials = [composition(start.random_state,
+                              given_outer(current.outer.expression - term, current.outer.symbols,
+                                          f"{start.outer.backend}, pruned"),
+                              dropped=(*current.dropped, term)) for term in terms]
+        kept = min(trials, key=lambda c: c.mse_validation)
+        if not kept.mse_validation <= threshold:
+            return pruned
+        pruned.append(kept)
+        current = kept
 
 
 def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,
@@ -282,9 +337,10 @@ def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val
 
 
 def _composition(random_state: int | None, outer: Any, *, latent_results: list[Any], symbols: tuple, X_train: np.ndarray,
-                 F_train: np.ndarray, X_val: np.ndarray, F_val: np.ndarray) -> OuterCandidate:
+                 F_train: np.ndarray, X_val: np.ndarray, F_val: np.ndarray, dropped: tuple[Any, ...] = ()
+                 ) -> OuterCandidate:
     """The latent formulas substituted into ``outer``, refitted end to end on the target and pruned; scored on validation."""
-    from oraclelab.symbolic.regression import compose, evaluate_expression, prune_constants, refit_constants, scores
+    from oraclelab.symbolic.regression import compose, evaluate_expression, prune_constants, refit_constants
 
     # sympy.simplify can run for minutes on a composition; expanding a short one is bounded and
     # puts a composed polynomial in one normal form (the equivalence check does the rest)
@@ -293,5 +349,5 @@ def _composition(random_state: int | None, outer: Any, *, latent_results: list[A
     formula = refit_constants(composed, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
     if sympy.count_ops(formula) <= MAX_EXPAND_OPS:
         formula = sympy.expand(prune_constants(formula, symbols, X_train, F_train, X_val=X_val, y_val=F_val))
-    _, mse_validation = scores(F_val, evaluate_expression(formula, symbols, X_val))
-    return OuterCandidate(random_state, outer, formula, mse_validation)
+    score = score_formula("composition", formula, evaluate_expression(formula, symbols, X_val), F_val)
+    return OuterCandidate(random_state, outer, formula, score, dropped)

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
-__all__ = ["Scored", "Selection", "select_candidate", "RULE"]
+import numpy as np
+
+__all__ = ["Scored", "Selection", "score_formula", "select_candidate", "selection_threshold", "RULE"]
 
 #: The rule in one line (summary.json's ``rule``).
 RULE = ("fewest nodes among candidates with validation MSE <= best + max(SE(best), min(noise^2, best) * "
@@ -46,6 +48,17 @@ class Scored:
     complexity: int
 
 
+def score_formula(name: str, formula: Any, predicted: np.ndarray, target: np.ndarray) -> Scored:
+    """``formula`` as the rule sees it, from its ``predicted`` values of the validation ``target``."""
+    import sympy
+
+    complexity = sum(1 for _ in sympy.preorder_traversal(formula))
+    squared = (np.asarray(predicted, dtype=float) - np.asarray(target, dtype=float)) ** 2
+    if not np.all(np.isfinite(squared)):
+        return Scored(name, math.inf, math.inf, complexity)
+    return Scored(name, float(squared.mean()), float(squared.std() / np.sqrt(len(squared))), complexity)
+
+
 @dataclass(frozen=True)
 class Selection:
     """The chosen candidate's index, the threshold, and why each candidate was or was not chosen."""
@@ -56,6 +69,12 @@ class Selection:
     reasons: tuple[str, ...]
 
 
+def selection_threshold(best: Scored, *, noise_variance: float, n_validation: int) -> float:
+    """The validation MSE up to which :data:`RULE` counts a formula as good as ``best`` (the lowest-MSE one)."""
+    floor = min(max(float(noise_variance), 0.0), best.mse) * math.sqrt(2.0 / max(int(n_validation), 1))
+    return best.mse + max(best.se, floor)
+
+
 def select_candidate(candidates: Sequence[Scored], *, noise_variance: float, n_validation: int) -> Selection:
     """Apply :data:`RULE` to ``candidates``; raises ValueError when none has a finite MSE."""
     finite = [k for k, c in enumerate(candidates) if math.isfinite(c.mse)]
@@ -63,8 +82,7 @@ def select_candidate(candidates: Sequence[Scored], *, noise_variance: float, n_v
         raise ValueError("no candidate has a finite validation MSE")
     best_index = min(finite, key=lambda k: (candidates[k].mse, k))
     best = candidates[best_index].mse
-    floor = min(max(float(noise_variance), 0.0), best) * math.sqrt(2.0 / max(int(n_validation), 1))
-    threshold = best + max(candidates[best_index].se, floor)
+    threshold = selection_threshold(candidates[best_index], noise_variance=noise_variance, n_validation=n_validation)
     within = [k for k in finite if candidates[k].mse <= threshold]
     chosen = min(within, key=lambda k: (candidates[k].complexity, candidates[k].mse, k))
     reasons = []

@@ -20,9 +20,11 @@ with 1% noise one outer was ``0.15*g2 + (a*g0 + b)*(c*g0 + d*g1 + e) + sin(f*g0 
 where two parabolas already make both quadratics and ``0.15*g2`` (a degree-9 polynomial
 latent) changed the fit by less than the noise. So when the target is assumed noisy
 (``sr_outer_noise`` above :data:`NOISE_FREE`), the additive terms of the best composition's
-outer function are dropped one at a time (backward elimination, the term whose removal fits
-best first), each smaller composition refitted, while it stays within the portfolio's
-threshold (:func:`._selection.selection_threshold`, with that noise). Noise-free, nothing is
+outer function are dropped one at a time (backward elimination), each smaller composition
+refitted, while one stays within the portfolio's threshold
+(:func:`._selection.selection_threshold`, with that noise); of those within, each step
+keeps the one with the fewest nodes. (Keeping the best fit instead dropped the product
+above and kept ``0.15*g2``, whose refit is a free degree-9 polynomial.) Noise-free, nothing is
 pruned: a composition's refit expands short compositions into polynomials with free
 coefficients, so dropping a term could trade structure for a polynomial that fits a
 smooth target better. Of the restarts (and pruned compositions) the portfolio's rule picks
@@ -291,8 +293,9 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
 
 def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandidate],
                    given_outer: Callable[..., Any], threshold: float) -> list[OuterCandidate]:
-    """Backward elimination from ``start``: drop the outer function's additive term whose removal fits best, refit,
-    and go on while the composition's validation MSE stays within ``threshold``; each step's composition, in order."""
+    """Backward elimination from ``start``: drop one additive term of the outer function at a time, refit, and go on
+    while a composition's validation MSE stays within ``threshold``; each step keeps the rule's pick of those within
+    (fewest nodes, then the lower MSE). Returns each step's composition, in order."""
     pruned, current = [], start
     while True:
         terms = [term for term in sympy.Add.make_args(current.outer.expression) if term.free_symbols]
@@ -302,11 +305,11 @@ def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandid
                               given_outer(current.outer.expression - term, current.outer.symbols,
                                           f"{start.outer.backend}, pruned"),
                               dropped=(*current.dropped, term)) for term in terms]
-        kept = min(trials, key=lambda c: c.mse_validation)
-        if not kept.mse_validation <= threshold:
+        within = [trial for trial in trials if trial.mse_validation <= threshold]
+        if not within:
             return pruned
-        pruned.append(kept)
-        current = kept
+        current = min(within, key=lambda c: (c.score.complexity, c.mse_validation))
+        pruned.append(current)
 
 
 def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,

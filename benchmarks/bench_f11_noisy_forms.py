@@ -102,7 +102,7 @@ def main() -> int:
     from oraclelab.symbolic.discovery import DiscoveryConfig
     from oraclelab.symbolic.discovery._data import load_discovery_data
     from oraclelab.symbolic.discovery._noise import estimate_noise
-    from oraclelab.symbolic.discovery._selection import Scored, select_candidate
+    from oraclelab.symbolic.discovery._selection import score_formula, select_candidate
     from oraclelab.symbolic.discovery._streams import RunStreams
     from oraclelab.symbolic.problems import export_problem, write_problem_csv
 
@@ -136,17 +136,16 @@ def main() -> int:
             elif "direct SR" in name:
                 starts = np.vstack([SR_SEED0_CONSTANTS, starts])
             formula = fit(family, x, y, starts)
-            squared = (np.broadcast_to(sympy.lambdify(X0, formula, modules="numpy")(x_val), y_val.shape) - y_val) ** 2
-            nodes = sum(1 for _ in sympy.preorder_traversal(formula))
-            scored.append(Scored(name, float(squared.mean()), float(squared.std() / np.sqrt(len(squared))), nodes))
-            rows.append((name, n_constants, nodes, float(squared.mean())))
-        selection = select_candidate(scored, noise_variance=noise.std**2, n_validation=len(validation))
+            scored.append(score_formula(name, formula, (X0,), x_val[:, None], y_val))
+            rows.append((name, n_constants, scored[-1].complexity, scored[-1].mse))
+        selection = select_candidate(scored, noise_variance=noise.std**2, n_validation=len(validation), n_inputs=1)
         print(f"\nseed {seed}: the truth itself scores validation MSE {np.mean((truth_values - y_val) ** 2):.4g}; "
               f"noise estimate {noise.std:.3g} (variance {noise.std**2:.3g}); rule threshold {selection.threshold:.4g}")
-        print("| family | constants | nodes | validation MSE | within the threshold |")
-        print("|---|---|---|---|---|")
-        for (name, n_constants, nodes, mse), score in zip(rows, scored):
-            print(f"| {name} | {n_constants} | {nodes} | {mse:.4g} | {'yes' if score.mse <= selection.threshold else 'no'} |")
+        print("| family | constants | nodes | validation MSE | within the threshold | description length, nats |")
+        print("|---|---|---|---|---|---|")
+        for (name, n_constants, nodes, mse), score, length in zip(rows, scored, selection.description_lengths):
+            within = "yes" if score.mse <= selection.threshold else "no"
+            print(f"| {name} | {n_constants} | {nodes} | {mse:.4g} | {within} | {length:.1f} |")
         print(f"the rule chooses: {scored[selection.chosen].name}")
     return 0
 

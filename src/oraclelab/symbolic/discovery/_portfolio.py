@@ -220,8 +220,8 @@ class PortfolioResult:
         return self.chosen.formula
 
     def candidate_rows(self) -> list[dict[str, Any]]:
-        """One row per candidate: library, formula, validation MSE, nodes, times, caps, generations (of 'sr'),
-        chosen and why."""
+        """One row per candidate: library, formula, validation MSE, nodes, description length, times, caps,
+        generations (of 'sr'), chosen and why."""
         from oraclelab.symbolic.regression import round_constants
 
         rows = []
@@ -230,6 +230,7 @@ class PortfolioResult:
                 "library": candidate.name, "formula": None if candidate.formula is None
                 else str(round_constants(candidate.formula, 4)),
                 "mse_validation": score.mse, "se_validation": score.se, "complexity": score.complexity,
+                "description_length": self.selection.description_lengths[k],
                 "r2_test": _r2_test(candidate), "equivalent": _equivalent(candidate), "seconds": candidate.seconds,
                 "cpu_seconds": candidate.cpu_seconds, "time_capped": list(candidate.time_capped),
                 "generations": None if candidate.direct is None else candidate.direct.result.generations,
@@ -276,23 +277,20 @@ def _equivalent(candidate: CandidateResult) -> bool | None:
     return None if tested is None else tested.equivalent
 
 
-def _values(formula: Any, data: DiscoveryData, split: str) -> np.ndarray:
-    """The formula's values on a split, its symbols matched to the input columns by name."""
+def _columns(formula: Any, data: DiscoveryData) -> list[Any]:
+    """The formula's symbols for the input columns, matched by name."""
     import sympy
 
-    from oraclelab.symbolic.regression import evaluate_expression
-
     symbols = {s.name: s for s in formula.free_symbols}
-    columns = [symbols.get(name, sympy.Symbol(name, real=True)) for name in data.input_names]
-    return evaluate_expression(formula, columns, data.part(split, data.X))
+    return [symbols.get(name, sympy.Symbol(name, real=True)) for name in data.input_names]
 
 
 def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
-    """The candidate's validation MSE, the standard error of that mean, and its formula's node count."""
+    """The candidate as the selection rule sees it on the validation rows."""
     if candidate.formula is None:
         return Scored(candidate.name, float("inf"), float("inf"), 0)
-    return score_formula(candidate.name, candidate.formula, _values(candidate.formula, data, "validation"),
-                         data.part("validation", data.F))
+    return score_formula(candidate.name, candidate.formula, _columns(candidate.formula, data),
+                         data.part("validation", data.X), data.part("validation", data.F))
 
 
 def fits_exactly(score: Scored, data: DiscoveryData) -> bool:
@@ -329,7 +327,7 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     Dask workers one thread each; an abandoned candidate's are not counted.
     """
     from oraclelab.runs import make_executor
-    from oraclelab.symbolic.regression import are_equivalent, scores
+    from oraclelab.symbolic.regression import are_equivalent, evaluate_expression, scores
 
     config = config if isinstance(config, DiscoveryConfig) else DiscoveryConfig.from_dict(config)
     start = time.perf_counter()
@@ -352,12 +350,14 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
             executor.close()
     scored = tuple(_score(candidate, data) for candidate in candidates)
     try:
-        selection = select_candidate(scored, noise_variance=noise.std ** 2, n_validation=len(data.splits["validation"]))
+        selection = select_candidate(scored, noise_variance=noise.std ** 2, n_validation=len(data.splits["validation"]),
+                                     n_inputs=data.X.shape[1])
     except ValueError:
         errors = "; ".join(f"{c.name}: {c.error}" for c in candidates)
         raise ParameterError(f"every candidate of the portfolio failed ({errors}).") from None
     chosen = candidates[selection.chosen]
-    r2_test, _ = scores(data.part("test", data.F), _values(chosen.formula, data, "test"))
+    r2_test, _ = scores(data.part("test", data.F),
+                        evaluate_expression(chosen.formula, _columns(chosen.formula, data), data.part("test", data.X)))
     equivalent = None if data.truth is None else bool(are_equivalent(chosen.formula, data.truth))
     logger.info("portfolio: %s chosen of %d candidates: %s", chosen.name, len(candidates), chosen.formula)
     return PortfolioResult(config, data, noise, candidates, scored, selection, r2_test, equivalent,

@@ -23,12 +23,14 @@ latent) changed the fit by less than the noise. So when the target is assumed no
 outer function are dropped one at a time (backward elimination), each smaller composition
 refitted, while one stays within the portfolio's threshold
 (:func:`._selection.selection_threshold`, with that noise); of those within, each step
-keeps the one with the fewest nodes. (Keeping the best fit instead dropped the product
-above and kept ``0.15*g2``, whose refit is a free degree-9 polynomial.) Noise-free, nothing is
+keeps the one with the shortest description length (:func:`._selection.description_length`).
+(Keeping the best fit instead dropped the product above and kept ``0.15*g2``, whose refit is
+a free degree-9 polynomial.) Noise-free, nothing is
 pruned: a composition's refit expands short compositions into polynomials with free
 coefficients, so dropping a term could trade structure for a polynomial that fits a
 smooth target better. Of the restarts (and pruned compositions) the portfolio's rule picks
-one (:func:`._selection.select_candidate`): the fewest nodes within the threshold of the best.
+one (:func:`._selection.select_candidate`): the shortest description length within the
+threshold of the best.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ import torch
 from oraclelab.runs import SILENT, ProgressReporter
 from oraclelab.symbolic.discovery._config import NOISE_FREE, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData
-from oraclelab.symbolic.discovery._selection import Scored, score_formula, select_candidate, selection_threshold
+from oraclelab.symbolic.discovery._selection import (Scored, description_length, score_formula, select_candidate,
+                                                     selection_threshold)
 from oraclelab.symbolic.discovery._streams import RunStreams
 
 if TYPE_CHECKING:
@@ -276,14 +279,16 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
     else:
         candidates = _searched_outers(formula_train, F_train, formula_val, F_val, latent_names, config, composition,
                                       streams, progress)
-    rule = dict(noise_variance=(config.sr_outer_noise * max(float(F_train.std()), 1e-12)) ** 2, n_validation=len(F_val))
+    noise_variance = (config.sr_outer_noise * max(float(F_train.std()), 1e-12)) ** 2
     pruned = []
     if config.sr_outer_noise > NOISE_FREE:
         lowest = min(candidates, key=lambda c: c.mse_validation)
         progress.describe("distillation: pruning the outer function")
-        pruned = _pruned_outers(lowest, composition, given_outer, selection_threshold(lowest.score, **rule))
+        pruned = _pruned_outers(lowest, composition, given_outer, noise_variance=noise_variance,
+                                n_validation=len(F_val), n_inputs=X_val.shape[1])
     everything = candidates + pruned
-    best = everything[select_candidate([c.score for c in everything], **rule).chosen]
+    best = everything[select_candidate([c.score for c in everything], noise_variance=noise_variance,
+                                       n_validation=len(F_val), n_inputs=X_val.shape[1]).chosen]
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
     return Distillation(tuple(latent_results), tuple(readouts), best.outer, best.formula, r2_test, equivalent,
@@ -292,10 +297,18 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
 
 
 def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandidate],
-                   given_outer: Callable[..., Any], threshold: float) -> list[OuterCandidate]:
-    """Backward elimination from ``start``: drop one additive term of the outer function at a time, refit, and go on
-    while a composition's validation MSE stays within ``threshold``; each step keeps the rule's pick of those within
-    (fewest nodes, then the lower MSE). Returns each step's composition, in order."""
+                   given_outer: Callable[..., Any], *, noise_variance: float, n_validation: int,
+                   n_inputs: int) -> list[OuterCandidate]:
+    """Backward elimination from ``start`` (the lowest validation MSE): drop one additive term of the outer function at
+    a time, refit, and go on while a composition stays within the rule's threshold of ``start``; each step keeps the
+    rule's pick of those within (the shortest description length, then the lower MSE). Returns each step's
+    composition, in order."""
+    threshold = selection_threshold(start.score, noise_variance=noise_variance, n_validation=n_validation)
+
+    def length(candidate: OuterCandidate) -> float:
+        return description_length(candidate.score, variance=start.mse_validation, n_validation=n_validation,
+                                  n_inputs=n_inputs)
+
     pruned, current = [], start
     while True:
         terms = [term for term in sympy.Add.make_args(current.outer.expression) if term.free_symbols]
@@ -308,7 +321,7 @@ def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandid
         within = [trial for trial in trials if trial.mse_validation <= threshold]
         if not within:
             return pruned
-        current = min(within, key=lambda c: (c.score.complexity, c.mse_validation))
+        current = min(within, key=lambda c: (length(c), c.mse_validation))
         pruned.append(current)
 
 
@@ -343,7 +356,7 @@ def _composition(random_state: int | None, outer: Any, *, latent_results: list[A
                  F_train: np.ndarray, X_val: np.ndarray, F_val: np.ndarray, dropped: tuple[Any, ...] = ()
                  ) -> OuterCandidate:
     """The latent formulas substituted into ``outer``, refitted end to end on the target and pruned; scored on validation."""
-    from oraclelab.symbolic.regression import compose, evaluate_expression, prune_constants, refit_constants
+    from oraclelab.symbolic.regression import compose, prune_constants, refit_constants
 
     # sympy.simplify can run for minutes on a composition; expanding a short one is bounded and
     # puts a composed polynomial in one normal form (the equivalence check does the rest)
@@ -352,5 +365,5 @@ def _composition(random_state: int | None, outer: Any, *, latent_results: list[A
     formula = refit_constants(composed, symbols, X_train, F_train, X_val=X_val, y_val=F_val)
     if sympy.count_ops(formula) <= MAX_EXPAND_OPS:
         formula = sympy.expand(prune_constants(formula, symbols, X_train, F_train, X_val=X_val, y_val=F_val))
-    score = score_formula("composition", formula, evaluate_expression(formula, symbols, X_val), F_val)
+    score = score_formula("composition", formula, symbols, X_val, F_val)
     return OuterCandidate(random_state, outer, formula, score, dropped)

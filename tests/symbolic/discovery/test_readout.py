@@ -1,5 +1,6 @@
-"""Outer-search restarts: the composition with the lowest validation MSE wins, and a composition
-exact to round-off ends the restarts; on noisy data an outer term that fits only noise is pruned.
+"""Outer-search restarts: the composition with the lowest validation MSE wins (noise-free, it is alone within the
+selection rule's threshold), and a composition exact to round-off ends the restarts; on noisy data an outer term
+that fits only noise is pruned.
 The search itself is replaced by a scripted stand-in."""
 
 from __future__ import annotations

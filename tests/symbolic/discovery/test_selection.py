@@ -12,7 +12,8 @@ from oraclelab.symbolic.discovery._selection import description_length, score_fo
 
 def test_an_exact_formula_beats_shorter_near_misses_on_noise_free_data():
     candidates = [Scored("sr", 1e-10, 1e-11, 12), Scored("F11", 1e-31, 2e-32, 30), Scored("general1d", 1e-6, 1e-7, 9)]
-    selection = select_candidate(candidates, noise_variance=1e-3, n_validation=150, n_inputs=1)  # an overestimate: capped at best
+    # the noise variance is an overestimate: capped at best
+    selection = select_candidate(candidates, noise_variance=1e-3, n_validation=150, n_inputs=1)
     assert selection.chosen == 1 and selection.best_mse == 1e-31
     assert selection.threshold == pytest.approx(1e-31 + 1e-31 * math.sqrt(2 / 150))
     assert selection.reasons[1].startswith("chosen") and "above the threshold" in selection.reasons[0]

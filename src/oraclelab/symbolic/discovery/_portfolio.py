@@ -340,15 +340,18 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
     own = executor is None
     executor = make_executor(config.scheduler, _workers(config, len(tasks))) if own else executor
 
-    def exact(_: int, candidate: CandidateResult) -> bool:
-        return fits_exactly(_score(candidate, data), data)
+    offered: dict[int, Scored] = {}  # each candidate the exact stop scored, by index (scored once)
+
+    def exact(index: int, candidate: CandidateResult) -> bool:
+        offered[index] = _score(candidate, data)
+        return fits_exactly(offered[index], data)
 
     try:
         candidates = tuple(executor.map(run_candidate, tasks, until=None if config.exhaustive else exact))
     finally:
         if own:
             executor.close()
-    scored = tuple(_score(candidate, data) for candidate in candidates)
+    scored = tuple(offered[k] if k in offered else _score(candidate, data) for k, candidate in enumerate(candidates))
     try:
         selection = select_candidate(scored, noise_variance=noise.std ** 2, n_validation=len(data.splits["validation"]),
                                      n_inputs=data.X.shape[1])

@@ -84,17 +84,17 @@ def score_formula(name: str, formula: Any, columns: Sequence[Any], X: np.ndarray
     """``formula`` (sympy, in the symbols ``columns`` of X's columns) as the rule sees it on the validation rows."""
     import sympy
 
+    from oraclelab.symbolic.regression import parameterise
+
     X, target = np.asarray(X, dtype=float), np.asarray(target, dtype=float)
     complexity = sum(1 for _ in sympy.preorder_traversal(formula))
-    constants = sorted(formula.atoms(sympy.Float), key=lambda c: (abs(float(c)), float(c)))
-    parameters = sympy.symbols(f"c0:{len(constants)}")
-    function = sympy.lambdify([*columns, *parameters], formula.xreplace(dict(zip(constants, parameters))), "numpy")
+    parameterised = parameterise(formula, columns)
     inputs = [X[:, k] for k in range(X.shape[1])]
-    values = np.asarray(constants, dtype=float)
+    values = np.asarray(parameterised.constants, dtype=float)
 
     def at(theta: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(function(*inputs, *theta), dtype=float), target.shape)
+            return np.broadcast_to(np.asarray(parameterised.function(*inputs, *theta), dtype=float), target.shape)
 
     squared = (at(values) - target) ** 2
     if not np.all(np.isfinite(squared)):

@@ -13,7 +13,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._operon_tree": ("operon_tree_to_sympy",),
     "._compose": ("compose", "round_constants"),
     "._equivalence": ("are_equivalent", "check_equivalence", "Equivalence"),
-    "._refit": ("refit_constants", "prune_constants"),
+    "._refit": ("Parameterised", "parameterise", "refit_constants", "prune_constants"),
     "._template_fit": ("TemplateFit", "fit_template", "fit_library"),
     "._baseline": ("DirectSROutcome", "direct_sr", "write_direct_sr", "write_prediction_figure", "FORMULA_DIGITS"),
     "._term_dictionary": ("TermDictionary", "Wave", "term_dictionary"),

@@ -10,14 +10,15 @@ and replaces functions whose argument a fit has driven toward zero by their limi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
 
 from ._regressor import evaluate_expression, scores
 
-__all__ = ["refit_constants", "prune_constants"]
+__all__ = ["Parameterised", "parameterise", "refit_constants", "prune_constants"]
 
 #: Formulas with more floating-point constants than this are not refitted.
 MAX_REFIT_CONSTANTS = 40
@@ -27,6 +28,26 @@ PRUNE_R2_LOSS = 1e-9
 #: for their Taylor limits a, 1 - a**2/2 and 1 + a; the refitted result is kept only when it
 #: is as accurate (PRUNE_R2_LOSS), so the threshold only bounds what is tried.
 SMALL_ARGUMENT = 0.1
+
+
+@dataclass(frozen=True)
+class Parameterised:
+    """A formula with its floating-point constants as parameters: ``constants`` (in order), the ``parameters``
+    standing for them, the ``template`` in those, and ``function(*columns, *values)`` evaluating it."""
+
+    constants: tuple[sympy.Float, ...]
+    parameters: tuple[sympy.Symbol, ...]
+    template: sympy.Expr
+    function: Callable[..., np.ndarray]
+
+
+def parameterise(expression: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Parameterised:
+    """``expression``'s floating-point constants (integers, such as exponents, stay) as parameters, compiled."""
+    constants = tuple(sorted(expression.atoms(sympy.Float), key=lambda c: (float(c), str(c))))
+    parameters = tuple(sympy.symbols(f"refit_p0:{len(constants)}", real=True))
+    template = expression.xreplace(dict(zip(constants, parameters)))
+    return Parameterised(constants, parameters, template,
+                         sympy.lambdify([*symbols, *parameters], template, modules="numpy"))
 
 
 def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: np.ndarray, y: np.ndarray, *,
@@ -44,13 +65,12 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
     from scipy.optimize import least_squares
     from threadpoolctl import threadpool_limits
 
-    constants = sorted(expression.atoms(sympy.Float), key=lambda c: (float(c), str(c)))
-    if not constants or len(constants) > max_constants:
+    n_constants = len(expression.atoms(sympy.Float))
+    if not n_constants or n_constants > max_constants:
         return expression
-    parameters = sympy.symbols(f"refit_p0:{len(constants)}", real=True)
-    template = expression.xreplace(dict(zip(constants, parameters)))
+    formula = parameterise(expression, symbols)
+    parameters, template, function = formula.parameters, formula.template, formula.function
     arguments = [*symbols, *parameters]
-    function = sympy.lambdify(arguments, template, modules="numpy")
     # The exact Jacobian and scipy's trust-region solver, on one BLAS thread: MINPACK's
     # Levenberg-Marquardt (scipy 1.17) gave different fits from identical calls in one process,
     # by finite differences (6 outcomes in 40 refits of F11's composition) and with the
@@ -75,7 +95,7 @@ def refit_constants(expression: sympy.Expr, symbols: Sequence[sympy.Symbol], X: 
                                    for d in derivatives(*columns, *values)])
         return np.clip(np.where(np.isfinite(out), out, 0.0), -1e100, 1e100)  # non-finite: no slope
 
-    start = np.array([float(c) for c in constants])
+    start = np.array([float(c) for c in formula.constants])
     try:
         with threadpool_limits(1), np.errstate(all="ignore"):  # far from the fit scipy's own steps overflow
             fit = least_squares(residuals, start, jac=jacobian, method="trf", x_scale="jac", xtol=1e-15, ftol=1e-15,

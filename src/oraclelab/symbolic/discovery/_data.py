@@ -27,6 +27,14 @@ class DiscoveryData:
     def part(self, split: str, array: np.ndarray) -> np.ndarray:
         return array[self.splits[split]]
 
+    def columns_of(self, formula: Any) -> list[Any]:
+        """The symbols standing for X's columns in ``formula`` (sympy), matched by name; new real symbols for inputs it
+        does not use."""
+        import sympy
+
+        symbols = {s.name: s for s in formula.free_symbols}
+        return [symbols.get(name, sympy.Symbol(name, real=True)) for name in self.input_names]
+
     @property
     def n_true_latents(self) -> int | None:
         return None if self.G is None else int(self.G.shape[1])

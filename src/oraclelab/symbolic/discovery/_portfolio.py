@@ -42,6 +42,7 @@ from oraclelab.symbolic.discovery._selection import RULE, Scored, Selection, sco
 
 if TYPE_CHECKING:
     from oraclelab.runs import Executor
+    from oraclelab.symbolic.discovery._constant_pruning import ConstantPruning
     from oraclelab.symbolic.discovery._index_candidate import IndexOutcome
     from oraclelab.symbolic.discovery._products_candidate import ProductsOutcome
     from oraclelab.symbolic.discovery._result import DiscoveryResult
@@ -120,8 +121,10 @@ class CandidateResult:
 
     ``discovery`` holds the full run of a library candidate, ``direct`` that of the SR one,
     ``index`` that of the single-index one, ``products`` that of the products one;
-    ``cpu_seconds`` is the process time of the candidate (one thread); ``time_capped`` names
-    the searches whose time cap, not their step or generation cap, ended them.
+    ``pruning`` the elimination of the constants that fit only noise (:mod:`._constant_pruning`, None when the
+    searches assume noise-free data), whose pick ``formula`` is; ``cpu_seconds`` is the process time of the
+    candidate (one thread); ``time_capped`` names the searches whose time cap, not their step or generation cap,
+    ended them.
     """
 
     name: str
@@ -133,6 +136,7 @@ class CandidateResult:
     direct: DirectSROutcome | None = None
     index: IndexOutcome | None = None
     products: ProductsOutcome | None = None
+    pruning: ConstantPruning | None = None
     error: str | None = None
 
 
@@ -181,12 +185,24 @@ def run_candidate(task: CandidateTask) -> CandidateResult:
     try:
         with threadpool_limits(limits=1):
             formula, capped, outcome = _outcome(config, task)
+            pruning = _constant_pruning(config, task, formula)
     except (OracleLabError, ArithmeticError, ValueError, RuntimeError) as error:
         logger.warning("candidate %s failed: %s", task.spec, error)
         return CandidateResult(task.spec, None, time.perf_counter() - start, time.process_time() - cpu, (),
                                error=f"{type(error).__name__}: {error}")
-    return CandidateResult(task.spec, formula, time.perf_counter() - start, time.process_time() - cpu, capped,
-                           **outcome)
+    return CandidateResult(task.spec, formula if pruning is None else pruning.chosen.formula,
+                           time.perf_counter() - start, time.process_time() - cpu, capped, pruning=pruning, **outcome)
+
+
+def _constant_pruning(config: DiscoveryConfig, task: CandidateTask, formula: Any) -> ConstantPruning | None:
+    """The candidate's formula pruned of constants that fit only noise, when its searches assume noise (else None)."""
+    from oraclelab.symbolic.discovery._constant_pruning import prune_noise_constants
+
+    if formula is None or task.search_noise <= NOISE_FREE:
+        return None
+    data = load_discovery_data(config)
+    variance = (task.search_noise * float(np.std(data.part("train", data.F)))) ** 2
+    return prune_noise_constants(formula, data, noise_variance=variance)
 
 
 @dataclass(frozen=True)
@@ -235,6 +251,7 @@ class PortfolioResult:
                 "cpu_seconds": candidate.cpu_seconds, "time_capped": list(candidate.time_capped),
                 "generations": None if candidate.direct is None else candidate.direct.result.generations,
                 "chosen": k == self.selection.chosen, "why": self.selection.reasons[k], "error": candidate.error,
+                "pruning": None if candidate.pruning is None else candidate.pruning.summary(),
             })
         why = (f"not run: {self.candidates[-1].name}, before it in the portfolio, fits the validation rows to "
                "float precision (--exhaustive runs every candidate)")
@@ -258,8 +275,10 @@ class PortfolioResult:
 
 
 def _tested(candidate: CandidateResult) -> Any:
-    """What holds the candidate's ``r2_test`` and ``equivalent``: a distillation or a direct or products outcome
-    (None for a failed candidate)."""
+    """What holds the candidate's ``r2_test`` and ``equivalent``: its pruning when that picked a pruned formula, else a
+    distillation or a direct or products outcome (None for a failed candidate)."""
+    if candidate.pruning is not None and candidate.pruning.pruned:
+        return candidate.pruning
     if candidate.discovery is not None:
         return candidate.discovery.distillation
     if candidate.index is not None:
@@ -277,19 +296,11 @@ def _equivalent(candidate: CandidateResult) -> bool | None:
     return None if tested is None else tested.equivalent
 
 
-def _columns(formula: Any, data: DiscoveryData) -> list[Any]:
-    """The formula's symbols for the input columns, matched by name."""
-    import sympy
-
-    symbols = {s.name: s for s in formula.free_symbols}
-    return [symbols.get(name, sympy.Symbol(name, real=True)) for name in data.input_names]
-
-
 def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
     """The candidate as the selection rule sees it on the validation rows."""
     if candidate.formula is None:
         return Scored(candidate.name, float("inf"), float("inf"), 0)
-    return score_formula(candidate.name, candidate.formula, _columns(candidate.formula, data),
+    return score_formula(candidate.name, candidate.formula, data.columns_of(candidate.formula),
                          data.part("validation", data.X), data.part("validation", data.F))
 
 
@@ -360,7 +371,7 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
         raise ParameterError(f"every candidate of the portfolio failed ({errors}).") from None
     chosen = candidates[selection.chosen]
     r2_test, _ = scores(data.part("test", data.F),
-                        evaluate_expression(chosen.formula, _columns(chosen.formula, data), data.part("test", data.X)))
+                        evaluate_expression(chosen.formula, data.columns_of(chosen.formula), data.part("test", data.X)))
     equivalent = None if data.truth is None else bool(are_equivalent(chosen.formula, data.truth))
     logger.info("portfolio: %s chosen of %d candidates: %s", chosen.name, len(candidates), chosen.formula)
     return PortfolioResult(config, data, noise, candidates, scored, selection, r2_test, equivalent,

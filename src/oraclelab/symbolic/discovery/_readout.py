@@ -48,8 +48,7 @@ import torch
 from oraclelab.runs import SILENT, ProgressReporter
 from oraclelab.symbolic.discovery._config import NOISE_FREE, DiscoveryConfig
 from oraclelab.symbolic.discovery._data import DiscoveryData
-from oraclelab.symbolic.discovery._selection import (Scored, description_length, score_formula, select_candidate,
-                                                     selection_threshold)
+from oraclelab.symbolic.discovery._selection import Scored, backward_elimination, score_formula, select_candidate
 from oraclelab.symbolic.discovery._streams import RunStreams
 
 if TYPE_CHECKING:
@@ -299,30 +298,21 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
 def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandidate],
                    given_outer: Callable[..., Any], *, noise_variance: float, n_validation: int,
                    n_inputs: int) -> list[OuterCandidate]:
-    """Backward elimination from ``start`` (the lowest validation MSE): drop one additive term of the outer function at
-    a time, refit, and go on while a composition stays within the rule's threshold of ``start``; each step keeps the
-    rule's pick of those within (the shortest description length, then the lower MSE). Returns each step's
+    """Backward elimination (:func:`._selection.backward_elimination`) from ``start`` (the lowest validation MSE):
+    each step drops one additive term of the outer function and refits the composition. Returns each step's
     composition, in order."""
-    threshold = selection_threshold(start.score, noise_variance=noise_variance, n_validation=n_validation)
 
-    def length(candidate: OuterCandidate) -> float:
-        return description_length(candidate.score, variance=start.mse_validation, n_validation=n_validation,
-                                  n_inputs=n_inputs)
-
-    pruned, current = [], start
-    while True:
+    def smaller(current: OuterCandidate) -> list[OuterCandidate]:
         terms = [term for term in sympy.Add.make_args(current.outer.expression) if term.free_symbols]
         if len(terms) < 2:
-            return pruned
-        trials = [composition(start.random_state,
-                              given_outer(current.outer.expression - term, current.outer.symbols,
-                                          f"{start.outer.backend}, pruned"),
-                              dropped=(*current.dropped, term)) for term in terms]
-        within = [trial for trial in trials if trial.mse_validation <= threshold]
-        if not within:
-            return pruned
-        current = min(within, key=lambda c: (length(c), c.mse_validation))
-        pruned.append(current)
+            return []
+        return [composition(start.random_state,
+                            given_outer(current.outer.expression - term, current.outer.symbols,
+                                        f"{start.outer.backend}, pruned"),
+                            dropped=(*current.dropped, term)) for term in terms]
+
+    return backward_elimination(start, smaller, noise_variance=noise_variance, n_validation=n_validation,
+                                n_inputs=n_inputs)
 
 
 def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,

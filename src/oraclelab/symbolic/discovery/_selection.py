@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
-__all__ = ["Scored", "Selection", "description_length", "score_formula", "select_candidate", "selection_threshold",
-           "RULE"]
+__all__ = ["Scored", "Selection", "backward_elimination", "description_length", "score_formula", "select_candidate",
+           "selection_threshold", "RULE"]
 
 #: The rule in one line (summary.json's ``rule``).
 RULE = ("shortest description length (n*MSE/(2*best) + nodes*log(12 + inputs) + sum over constants c of "
@@ -157,3 +157,35 @@ def select_candidate(candidates: Sequence[Scored], *, noise_variance: float, n_v
         else:
             reasons.append(f"validation MSE {candidate.mse:.3g} above the threshold {threshold:.3g}")
     return Selection(chosen, threshold, best, lengths, tuple(reasons))
+
+
+class _HasScore(Protocol):
+    @property
+    def score(self) -> Scored: ...
+
+
+Reduced = TypeVar("Reduced", bound=_HasScore)
+
+
+def backward_elimination(start: Reduced, smaller: Callable[[Reduced], Sequence[Reduced]], *, noise_variance: float,
+                         n_validation: int, n_inputs: int) -> list[Reduced]:
+    """Greedy backward elimination from ``start`` under :data:`RULE`: each step scores ``smaller(current)`` (the
+    formulas one part smaller than the last step's), keeps the shortest description length (then the lower MSE) of
+    those within the threshold of ``start``, and stops when none is within. Returns each step's formula, in order.
+
+    The threshold and the description lengths are those the rule gives with ``start`` as the best candidate, so a
+    step never leaves what the data cannot tell from ``start``.
+    """
+    threshold = selection_threshold(start.score, noise_variance=noise_variance, n_validation=n_validation)
+
+    def length(candidate: Reduced) -> float:
+        return description_length(candidate.score, variance=start.score.mse, n_validation=n_validation,
+                                  n_inputs=n_inputs)
+
+    steps, current = [], start
+    while True:
+        within = [candidate for candidate in smaller(current) if candidate.score.mse <= threshold]
+        if not within:
+            return steps
+        current = min(within, key=lambda candidate: (length(candidate), candidate.score.mse))
+        steps.append(current)

@@ -159,3 +159,18 @@ def table_of_products(tmp_path_factory):
     x = np.random.default_rng(7).uniform(-2, 2, (150, 2))
     return _write_table(tmp_path_factory.mktemp("data") / "products.csv", ("x0", "x1", "y"),
                         np.column_stack([x, _products_truth(x)]))
+
+
+@pytest.mark.parametrize("noise", [0.01, 0.0])
+def test_with_noise_given_every_candidate_goes_through_constant_pruning_and_without_none(table, noise):
+    result = discover_portfolio(_config(table, library="poly:1,sr", workers=1, noise=noise))
+    rows = result.summary()["candidates"]
+    for candidate, row in zip(result.candidates, rows):
+        if noise == 0.0:
+            assert candidate.pruning is None and row["pruning"] is None
+            continue
+        # the candidate's formula is the pruning's pick, its start what the candidate's own search returned
+        assert candidate.formula is candidate.pruning.chosen.formula
+        tested = candidate.direct.result.expression if candidate.direct else candidate.discovery.formula
+        assert candidate.pruning.start.formula == tested
+        assert len(row["pruning"]["pruning_steps"]) == len(candidate.pruning.steps)

@@ -1,13 +1,14 @@
 """The portfolio's selection rule on scripted candidates whose winner is known by construction."""
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 import sympy
 
 from oraclelab.symbolic.discovery import Scored, select_candidate
-from oraclelab.symbolic.discovery._selection import description_length, score_formula
+from oraclelab.symbolic.discovery._selection import backward_elimination, description_length, score_formula
 
 
 def test_an_exact_formula_beats_shorter_near_misses_on_noise_free_data():
@@ -86,3 +87,44 @@ def test_score_formula_scales_each_constant_by_its_derivative_over_the_rows():
                                                                    0.5 * np.sqrt(200)]), rel=1e-6)
     broken = score_formula("log of negatives", sympy.log(sympy.Float(-1.0) - x0**2), (x0,), X, y)
     assert broken.mse == math.inf
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A scripted formula: the parts it keeps and its score."""
+
+    kept: frozenset
+    score: Scored
+
+
+def test_backward_elimination_keeps_the_shortest_description_within_the_threshold_of_the_start():
+    # scripted scores by kept parts; n = 10 validation rows, one input: DL = 10*MSE/(2*1.0) + nodes*log(13)
+    table = {"abc": (1.0, 30), "bc": (1.05, 20), "ac": (1.02, 25), "ab": (2.0, 5), "c": (1.08, 10), "b": (3.0, 2)}
+    calls = []
+
+    def smaller(current):
+        calls.append("".join(sorted(current.kept)))
+        if len(current.kept) < 2:
+            return []
+        names = ["".join(sorted(current.kept - {part})) for part in sorted(current.kept)]
+        return [Parts(frozenset(name), Scored(name, table[name][0], 0.0, table[name][1])) for name in names]
+
+    start = Parts(frozenset("abc"), Scored("abc", 1.0, 0.1, 30))  # threshold 1.0 + max(SE 0.1, noise floor 0)
+    steps = backward_elimination(start, smaller, noise_variance=0.0, n_validation=10, n_inputs=1)
+    # from abc: bc (5.25 + 20 log 13 = 56.5) beats ac (5.1 + 25 log 13 = 69.2); ab (2.0) is above 1.1 though shortest
+    # from bc: c (1.08, within) is kept; b (3.0) is above; from c nothing is smaller: the elimination ends
+    assert ["".join(sorted(step.kept)) for step in steps] == ["bc", "c"]
+    assert calls == ["abc", "bc", "c"]
+
+
+def test_backward_elimination_stops_when_no_smaller_formula_is_within_the_threshold():
+    start = Parts(frozenset("ab"), Scored("ab", 1.0, 0.01, 10))
+    worse = [Parts(frozenset("a"), Scored("a", 1.2, 0.0, 2)), Parts(frozenset("b"), Scored("b", 1.5, 0.0, 2))]
+    assert backward_elimination(start, lambda current: worse, noise_variance=0.0, n_validation=10, n_inputs=1) == []
+    # a noise variance of 0.25 widens the threshold to 1.0 + 0.25 * sqrt(2 / 10) = 1.112: still neither is within
+    assert backward_elimination(start, lambda current: worse if current is start else [], noise_variance=0.25,
+                                n_validation=10, n_inputs=1) == []
+    # 1.0 widens it to 1.447 (the floor is capped at the start's MSE, 1.0): "a" is within and taken
+    steps = backward_elimination(start, lambda current: worse if current is start else [], noise_variance=1.0,
+                                 n_validation=10, n_inputs=1)
+    assert steps == [worse[0]]

@@ -10,7 +10,8 @@ another, a local process pool, or a Dask cluster). Every candidate runs with one
 streams (``("candidate", name)`` under the run's seed), so what it finds does not depend on
 how many workers run the portfolio or in which order. The rule of :mod:`._selection` then
 picks one formula on the validation split; because direct SR is a candidate, the pick is
-never worse than direct SR by that rule.
+never worse than direct SR by that rule. When the searches assume noise, each candidate's
+formula is first pruned of the constants that fit only noise (:mod:`._constant_pruning`).
 
 Unless ``exhaustive``, the first candidate in the portfolio's order whose formula fits the
 validation rows to float precision (:func:`fits_exactly`, as on noise-free data with the right

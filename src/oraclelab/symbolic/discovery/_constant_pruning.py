@@ -10,14 +10,14 @@ factor it multiplies), refits the rest end to end on the training rows and score
 result on the validation rows; the steps go on while one stays within the rule's
 threshold of the candidate. Of the candidate and its steps, the rule picks one (the
 shortest description length within the threshold). Above, dropping the cubic term and a
-linear coefficient of 3e-4 shortens the description from 235.5 to 219.8 nats at a
-validation MSE of 7.04e-5 against 7.06e-5.
+linear coefficient of 3.8e-4 shortened the description from 248.0 to 227.2 nats at a
+validation MSE of 7.08e-5 (the portfolio's threshold 7.87e-5), below direct SR's 239.3.
 
 Noise-free data are not pruned: there a constant the rule could drop is one whose
 removal leaves the formula as exact, which the refit's pruning of tiny constants
 (:func:`oraclelab.symbolic.regression.prune_constants`) already finds. Formulas with
 more than :data:`MAX_PRUNED_CONSTANTS` constants are not pruned: each step refits the
-formula once per constant, and a 22-constant, 184-node formula took 82 s.
+formula once per constant, and a 22-constant, 184-node formula took 10 steps and about 100 s.
 """
 
 from __future__ import annotations

@@ -160,6 +160,8 @@ def select_candidate(candidates: Sequence[Scored], *, noise_variance: float, n_v
 
 
 class _HasScore(Protocol):
+    """Anything the rule can score: a formula with its :class:`Scored`."""
+
     @property
     def score(self) -> Scored: ...
 

@@ -3,7 +3,7 @@
 ``candidates/NN-NAME/`` holds a library candidate's discovery folder (as ``write_discovery``
 writes it), the single-index candidate's (its path of supports and a figure of the target
 against its latent) or the SR candidate's ``symbolic sr`` folder; ``candidates.png`` plots each
-candidate's validation MSE against its formula's node count with the rule's threshold;
+candidate's validation MSE against its description length with the rule's threshold;
 ``summary.json`` (written last) lists every candidate and the chosen formula.
 """
 
@@ -20,6 +20,8 @@ __all__ = ["write_portfolio", "candidate_folder"]
 
 #: Below this, a validation MSE is drawn at this value (exact fits reach 1e-32 and less).
 MSE_FLOOR = 1e-34
+#: Description lengths spanning more than this factor are drawn on a log axis.
+WIDE_LENGTHS = 50.0
 
 
 def candidate_folder(index: int, name: str) -> str:
@@ -53,26 +55,29 @@ def write_portfolio(run: RunFolder, result: PortfolioResult) -> dict[str, Any]:
 
 
 def _comparison_figure(run: RunFolder, result: PortfolioResult) -> None:
-    """candidates.png: validation MSE (log) against node count, the chosen candidate ringed, the threshold dashed."""
+    """candidates.png: validation MSE (log) against description length, as the rule sees them: the chosen candidate is
+    the leftmost at or below the dashed threshold, ringed; each candidate's name is in the legend."""
     from oraclelab.runs import pyplot, save_figure
 
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(6.5, 4))
+    lengths = result.selection.description_lengths
     for index, score in enumerate(result.scores):
-        if not math.isfinite(score.mse):
+        if not (math.isfinite(score.mse) and math.isfinite(lengths[index])):
             continue
-        mse = max(score.mse, MSE_FLOOR)
         chosen = index == result.selection.chosen
-        axis.scatter([score.complexity], [mse], s=60 if chosen else 25, marker="o" if chosen else "x",
-                     edgecolors="black" if chosen else None)
-        axis.annotate(score.name + (" (chosen)" if chosen else ""), (score.complexity, mse), fontsize=7,
-                      xytext=(4, 4), textcoords="offset points")
+        axis.scatter([lengths[index]], [max(score.mse, MSE_FLOOR)], s=70 if chosen else 30,
+                     marker="o" if chosen else "x", edgecolors="black" if chosen else None,
+                     label=f"{score.name}: {score.complexity} nodes" + (" (chosen)" if chosen else ""))
     threshold = max(result.selection.threshold, MSE_FLOOR)
     axis.axhline(threshold, color="grey", linestyle="--", linewidth=1, label="selection threshold")
     drawn = [max(score.mse, MSE_FLOOR) for score in result.scores if math.isfinite(score.mse)] + [threshold]
     axis.set_ylim(min(drawn) / 10, max(drawn) * 10)  # a decade of room, also when one exact candidate ran alone
     axis.set_yscale("log")
-    axis.set_xlabel("formula nodes")
+    finite = [length for length in lengths if math.isfinite(length)]
+    if finite and max(finite) > WIDE_LENGTHS * min(finite):  # beside an exact fit, inexact ones' misfit is huge
+        axis.set_xscale("log")
+    axis.set_xlabel("description length (nats)")
     axis.set_ylabel("validation MSE")
     ran = len(result.candidates)
     skipped = f", {len(result.skipped)} not run after the exact fit" if result.skipped else ""

@@ -98,7 +98,8 @@ def run_portfolio(problem, seed: int, *, rows: int, noise: float, workers: int, 
 
 
 def candidate_rows(portfolio, truth, **key) -> list[dict]:
-    """One row per candidate of ``portfolio``: ``key``, library, score, times, caps, chosen, pruning, equivalence to ``truth``."""
+    """One row per candidate of ``portfolio``: ``key``, library, score, times, caps, chosen, pruning, and equivalence
+    to ``truth``."""
     return [{**key, **{k: c[k] for k in ("library", "formula", "mse_validation", "complexity", "seconds",
                                          "cpu_seconds", "time_capped", "chosen", "error", "pruning")},
              "equivalent": None if candidate.formula is None else equivalent(candidate.formula, truth)}

@@ -140,12 +140,13 @@ def main() -> int:
             rows.append((name, n_constants, scored[-1].complexity, scored[-1].mse))
         selection = select_candidate(scored, noise_variance=noise.std**2, n_validation=len(validation), n_inputs=1)
         print(f"\nseed {seed}: the truth itself scores validation MSE {np.mean((truth_values - y_val) ** 2):.4g}; "
-              f"noise estimate {noise.std:.3g} (variance {noise.std**2:.3g}); rule threshold {selection.threshold:.4g}")
-        print("| family | constants | nodes | validation MSE | within the threshold | description length, nats |")
-        print("|---|---|---|---|---|---|")
-        for (name, n_constants, nodes, mse), score, length in zip(rows, scored, selection.description_lengths):
-            within = "yes" if score.mse <= selection.threshold else "no"
-            print(f"| {name} | {n_constants} | {nodes} | {mse:.4g} | {within} | {length:.1f} |")
+              f"noise estimate {noise.std:.3g} (variance {noise.std**2:.3g})")
+        print("| family | constants | nodes | validation MSE | its threshold | within | description length, nats |")
+        print("|---|---|---|---|---|---|---|")
+        for (name, n_constants, nodes, mse), score, threshold, length in zip(rows, scored, selection.thresholds,
+                                                                             selection.description_lengths):
+            within = "yes" if score.mse <= threshold else "no"
+            print(f"| {name} | {n_constants} | {nodes} | {mse:.4g} | {threshold:.4g} | {within} | {length:.1f} |")
         print(f"the rule chooses: {scored[selection.chosen].name}")
     return 0
 

@@ -35,8 +35,10 @@ def test_discover_with_three_inputs_runs_every_candidate_when_exhaustive(run_cli
     assert [row["library"] for row in summary["candidates"]] == ["products", "index", "poly:3", "terms:3", "sr"]
     assert sum(row["chosen"] for row in summary["candidates"]) == 1
     for row in summary["candidates"]:
-        assert set(row) >= {"library", "formula", "mse_validation", "complexity", "seconds", "cpu_seconds", "chosen",
-                            "why", "time_capped"}
+        assert set(row) >= {"library", "formula", "mse_validation", "threshold", "complexity", "seconds", "cpu_seconds",
+                            "chosen", "why", "time_capped"}
+        assert row["threshold"] >= summary["best_mse_validation"]
+        assert not row["chosen"] or row["mse_validation"] <= row["threshold"]
     assert summary["library"] in stdout and "formula (" in stdout
     assert (out / "candidates.png").stat().st_size > 0
     assert (out / "candidates" / "04-terms-3" / "summary.json").exists()

@@ -237,8 +237,8 @@ class PortfolioResult:
         return self.chosen.formula
 
     def candidate_rows(self) -> list[dict[str, Any]]:
-        """One row per candidate: library, formula, validation MSE, nodes, description length, times, caps,
-        generations (of 'sr'), chosen and why."""
+        """One row per candidate: library, formula, validation MSE, its threshold, nodes, description length, times,
+        caps, generations (of 'sr'), chosen and why."""
         from oraclelab.symbolic.regression import round_constants
 
         rows = []
@@ -246,7 +246,8 @@ class PortfolioResult:
             rows.append({
                 "library": candidate.name, "formula": None if candidate.formula is None
                 else str(round_constants(candidate.formula, 4)),
-                "mse_validation": score.mse, "se_validation": score.se, "complexity": score.complexity,
+                "mse_validation": score.mse, "se_validation": score.se,
+                "threshold": self.selection.thresholds[k], "complexity": score.complexity,
                 "description_length": self.selection.description_lengths[k],
                 "r2_test": _r2_test(candidate), "equivalent": _equivalent(candidate), "seconds": candidate.seconds,
                 "cpu_seconds": candidate.cpu_seconds, "time_capped": list(candidate.time_capped),
@@ -268,7 +269,7 @@ class PortfolioResult:
         return {"problem": self.config.problem, "data": self.config.data, "formula": str(round_constants(self.formula, 4)),
                 "formula_full_precision": str(self.formula), "library": self.chosen.name, "r2_test": self.r2_test,
                 "equivalent": self.equivalent, "noise": self.noise.summary(), "rule": RULE,
-                "threshold": self.selection.threshold, "best_mse_validation": self.selection.best_mse,
+                "best_mse_validation": self.selection.best_mse,
                 "n_validation": int(len(self.data.splits["validation"])), "candidates": self.candidate_rows(),
                 "time_capped": {c.name: list(c.time_capped) for c in self.candidates if c.time_capped},
                 "stopped_by_exact_fit": self.candidates[-1].name if self.skipped else None,
@@ -300,7 +301,7 @@ def _equivalent(candidate: CandidateResult) -> bool | None:
 def _score(candidate: CandidateResult, data: DiscoveryData) -> Scored:
     """The candidate as the selection rule sees it on the validation rows."""
     if candidate.formula is None:
-        return Scored(candidate.name, float("inf"), float("inf"), 0)
+        return Scored.failed(candidate.name)
     return score_formula(candidate.name, candidate.formula, data.columns_of(candidate.formula),
                          data.part("validation", data.X), data.part("validation", data.F))
 

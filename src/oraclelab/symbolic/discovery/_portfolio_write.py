@@ -3,7 +3,7 @@
 ``candidates/NN-NAME/`` holds a library candidate's discovery folder (as ``write_discovery``
 writes it), the single-index candidate's (its path of supports and a figure of the target
 against its latent) or the SR candidate's ``symbolic sr`` folder; ``candidates.png`` plots each
-candidate's validation MSE against its description length with the rule's threshold;
+candidate's validation MSE against its description length with its threshold under the rule;
 ``summary.json`` (written last) lists every candidate and the chosen formula.
 """
 
@@ -55,23 +55,26 @@ def write_portfolio(run: RunFolder, result: PortfolioResult) -> dict[str, Any]:
 
 
 def _comparison_figure(run: RunFolder, result: PortfolioResult) -> None:
-    """candidates.png: validation MSE (log) against description length, as the rule sees them: the chosen candidate is
-    the leftmost at or below the dashed threshold, ringed; each candidate's name is in the legend."""
+    """candidates.png: validation MSE (log) against description length, as the rule sees them: each candidate's
+    threshold is a grey dash at its description length; the chosen candidate is the leftmost at or below its own
+    dash, ringed; each candidate's name is in the legend."""
     from oraclelab.runs import pyplot, save_figure
 
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(6.5, 4))
     lengths = result.selection.description_lengths
+    drawn = []
     for index, score in enumerate(result.scores):
         if not (math.isfinite(score.mse) and math.isfinite(lengths[index])):
             continue
         chosen = index == result.selection.chosen
+        threshold = max(result.selection.thresholds[index], MSE_FLOOR)
         axis.scatter([lengths[index]], [max(score.mse, MSE_FLOOR)], s=70 if chosen else 30,
                      marker="o" if chosen else "x", edgecolors="black" if chosen else None,
                      label=f"{score.name}: {score.complexity} nodes" + (" (chosen)" if chosen else ""))
-    threshold = max(result.selection.threshold, MSE_FLOOR)
-    axis.axhline(threshold, color="grey", linestyle="--", linewidth=1, label="selection threshold")
-    drawn = [max(score.mse, MSE_FLOOR) for score in result.scores if math.isfinite(score.mse)] + [threshold]
+        axis.scatter([lengths[index]], [threshold], s=160, marker="_", color="grey",
+                     label="each one's threshold" if not drawn else None)
+        drawn += [max(score.mse, MSE_FLOOR), threshold]
     axis.set_ylim(min(drawn) / 10, max(drawn) * 10)  # a decade of room, also when one exact candidate ran alone
     axis.set_yscale("log")
     finite = [length for length in lengths if math.isfinite(length)]

@@ -13,6 +13,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from oraclelab.runs import RunFolder
 from oraclelab.symbolic.discovery._portfolio import PortfolioResult
 
@@ -79,7 +81,8 @@ def _comparison_figure(run: RunFolder, result: PortfolioResult) -> None:
     axis.set_yscale("log")
     finite = [length for length in lengths if math.isfinite(length)]
     if finite and max(finite) > WIDE_LENGTHS * min(finite):  # beside an exact fit, inexact ones' misfit is huge
-        axis.set_xscale("log")
+        with np.errstate(over="ignore"):  # lengths near 1e300 (an MSE of 0 as the variance) overflow the margins
+            axis.set_xscale("log")
     axis.set_xlabel("description length (nats)")
     axis.set_ylabel("validation MSE")
     ran = len(result.candidates)

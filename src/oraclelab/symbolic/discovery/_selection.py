@@ -13,8 +13,8 @@ squared residuals, and sigma^2 the target's noise variance (estimated or given).
 term matters when the best's squared residuals are heavy-tailed: on F05 (seed 2), SE(best)
 was 0.0105 at MSE 0.0118, which let a formula with MSE 0.0213 in, though it was worse on
 row after row (its excess 0.0096 is 3.4 standard errors of the paired difference). Taking
-the smaller of the two keeps Breiman's rule where a few rows carry the whole difference
-(the paired SE of a difference on one row equals its mean). On noise-free data an exact
+the smaller of the two keeps the rule never looser than Breiman's: the paired SE is the
+larger when two formulas miss on different rows. On noise-free data an exact
 formula (MSE ~ 1e-30) leaves no other candidate within reach, however short; with noise of
 variance sigma^2 every formula of the right structure scores about sigma^2, and the MSEs of
 formulas that differ only in fitting noise differ by about sigma^2 sqrt(2 / n). The noise

@@ -11,12 +11,11 @@ from oraclelab.symbolic.discovery import Scored, select_candidate
 from oraclelab.symbolic.discovery._selection import backward_elimination, description_length, paired_se, score_formula
 
 
-def scripted(name: str, mse: float, se: float, complexity: int, scales: tuple = (), *, n: int,
-             sign: float = 1.0) -> Scored:
+def scripted(name: str, mse: float, se: float, complexity: int, scales: tuple = (), *, n: int) -> Scored:
     """A candidate whose n (even) squared residuals are mse + se*sqrt(n) and mse - se*sqrt(n) on alternate rows: mean
-    mse, standard error se. Two candidates with the same ``sign`` differ row by row by a constant plus the difference of
-    their spreads; with opposite signs their spreads add."""
-    spread = se * math.sqrt(n) * sign * np.resize([1.0, -1.0], n)
+    mse, standard error se. Two scripted candidates differ row by row by a constant plus the difference of their
+    spreads, so their paired SE is |SE_a - SE_b|."""
+    spread = se * math.sqrt(n) * np.resize([1.0, -1.0], n)
     return Scored(name, mse + spread, complexity, tuple(scales))
 
 

@@ -138,7 +138,7 @@ def main() -> int:
             formula = fit(family, x, y, starts)
             scored.append(score_formula(name, formula, (X0,), x_val[:, None], y_val))
             rows.append((name, n_constants, scored[-1].complexity, scored[-1].mse))
-        selection = select_candidate(scored, noise_variance=noise.std**2, n_validation=len(validation), n_inputs=1)
+        selection = select_candidate(scored, noise_variance=noise.std**2, n_inputs=1)
         print(f"\nseed {seed}: the truth itself scores validation MSE {np.mean((truth_values - y_val) ** 2):.4g}; "
               f"noise estimate {noise.std:.3g} (variance {noise.std**2:.3g})")
         print("| family | constants | nodes | validation MSE | its threshold | within | description length, nats |")

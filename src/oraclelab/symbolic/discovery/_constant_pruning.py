@@ -102,11 +102,10 @@ def prune_noise_constants(formula: Any, data: DiscoveryData, *, noise_variance: 
     start = scored(formula)
     if len(formula.atoms(sympy.Float)) > max_constants or not np.isfinite(start.score.mse):
         return ConstantPruning(start, (), start)
-    steps = tuple(backward_elimination(start, smaller, noise_variance=noise_variance, n_validation=len(F_val),
-                                       n_inputs=X_val.shape[1]))
+    steps = tuple(backward_elimination(start, smaller, noise_variance=noise_variance, n_inputs=X_val.shape[1]))
     options = (start, *steps)
     chosen = options[select_candidate([option.score for option in options], noise_variance=noise_variance,
-                                      n_validation=len(F_val), n_inputs=X_val.shape[1]).chosen]
+                                      n_inputs=X_val.shape[1]).chosen]
     if chosen is start:
         return ConstantPruning(start, steps, start)
     r2_test, _ = scores(data.part("test", data.F),

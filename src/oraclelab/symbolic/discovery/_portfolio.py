@@ -366,8 +366,7 @@ def discover_portfolio(config: DiscoveryConfig | Mapping[str, Any], *, executor:
             executor.close()
     scored = tuple(offered[k] if k in offered else _score(candidate, data) for k, candidate in enumerate(candidates))
     try:
-        selection = select_candidate(scored, noise_variance=noise.std ** 2, n_validation=len(data.splits["validation"]),
-                                     n_inputs=data.X.shape[1])
+        selection = select_candidate(scored, noise_variance=noise.std ** 2, n_inputs=data.X.shape[1])
     except ValueError:
         errors = "; ".join(f"{c.name}: {c.error}" for c in candidates)
         raise ParameterError(f"every candidate of the portfolio failed ({errors}).") from None

@@ -284,10 +284,10 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
         lowest = min(candidates, key=lambda c: c.mse_validation)
         progress.describe("distillation: pruning the outer function")
         pruned = _pruned_outers(lowest, composition, given_outer, noise_variance=noise_variance,
-                                n_validation=len(F_val), n_inputs=X_val.shape[1])
+                                n_inputs=X_val.shape[1])
     everything = candidates + pruned
     best = everything[select_candidate([c.score for c in everything], noise_variance=noise_variance,
-                                       n_validation=len(F_val), n_inputs=X_val.shape[1]).chosen]
+                                       n_inputs=X_val.shape[1]).chosen]
     r2_test, _ = scores(data.part("test", data.F), evaluate_expression(best.formula, symbols, X_test))
     equivalent = None if data.truth is None else bool(are_equivalent(best.formula, data.truth))
     return Distillation(tuple(latent_results), tuple(readouts), best.outer, best.formula, r2_test, equivalent,
@@ -296,8 +296,8 @@ def distill_outer(latent_results: list[Any], readouts: list[str], data: Discover
 
 
 def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandidate],
-                   given_outer: Callable[..., Any], *, noise_variance: float, n_validation: int,
-                   n_inputs: int) -> list[OuterCandidate]:
+                   given_outer: Callable[..., Any], *, noise_variance: float, n_inputs: int
+                   ) -> list[OuterCandidate]:
     """Backward elimination (:func:`._selection.backward_elimination`) from ``start`` (the lowest validation MSE):
     each step drops one additive term of the outer function and refits the composition. Returns each step's
     composition, in order."""
@@ -311,8 +311,7 @@ def _pruned_outers(start: OuterCandidate, composition: Callable[..., OuterCandid
                                         f"{start.outer.backend}, pruned"),
                             dropped=(*current.dropped, term)) for term in terms]
 
-    return backward_elimination(start, smaller, noise_variance=noise_variance, n_validation=n_validation,
-                                n_inputs=n_inputs)
+    return backward_elimination(start, smaller, noise_variance=noise_variance, n_inputs=n_inputs)
 
 
 def _searched_outers(formula_train: np.ndarray, F_train: np.ndarray, formula_val: np.ndarray, F_val: np.ndarray,

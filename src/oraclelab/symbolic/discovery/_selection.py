@@ -40,6 +40,7 @@ be given to many more digits (12.5 nats each against 5-8).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence, TypeVar
@@ -74,22 +75,32 @@ class Scored:
     complexity: int
     constant_scales: tuple[float, ...] = ()
 
+    def __post_init__(self) -> None:
+        residuals = np.array(self.squared_residuals, dtype=float)  # an own, read-only copy: the cached MSE stays true
+        residuals.setflags(write=False)
+        object.__setattr__(self, "squared_residuals", residuals)
+
     @classmethod
     def failed(cls, name: str, complexity: int = 0) -> "Scored":
         """A candidate without a finite formula on the validation rows."""
         return cls(name, np.array([math.inf]), complexity)
 
     @property
+    def n_rows(self) -> int:
+        """The number of validation rows scored."""
+        return len(self.squared_residuals)
+
+    @functools.cached_property
     def finite(self) -> bool:
         """Whether every squared residual is finite."""
         return bool(np.all(np.isfinite(self.squared_residuals)))
 
-    @property
+    @functools.cached_property
     def mse(self) -> float:
         """The validation MSE (inf unless every squared residual is finite)."""
         return float(np.mean(self.squared_residuals)) if self.finite else math.inf
 
-    @property
+    @functools.cached_property
     def se(self) -> float:
         """The standard error of :attr:`mse` over the validation rows."""
         return _standard_error(self.squared_residuals) if self.finite else math.inf
@@ -137,16 +148,17 @@ def score_formula(name: str, formula: Any, columns: Sequence[Any], X: np.ndarray
     return Scored(name, squared, complexity, tuple(scales))
 
 
-def description_length(candidate: Scored, *, variance: float, n_validation: int, n_inputs: int) -> float:
-    """The candidate's description length in nats (the module docstring's DL) with noise variance ``variance``."""
+def description_length(candidate: Scored, *, variance: float, n_inputs: int) -> float:
+    """The candidate's description length in nats (the module docstring's DL, n its validation rows) with noise
+    variance ``variance``."""
     if not math.isfinite(candidate.mse):
         return math.inf
     variance = max(float(variance), 1e-300)
     precision = math.sqrt(3.0 * variance)
     constants = sum(max(math.log(scale / precision), 0.0) if scale > 0 else 0.0
                     for scale in candidate.constant_scales)
-    return (n_validation * candidate.mse / (2.0 * variance) + candidate.complexity * math.log(N_OPERATORS + 1 + n_inputs)
-            + constants)
+    return (candidate.n_rows * candidate.mse / (2.0 * variance)
+            + candidate.complexity * math.log(N_OPERATORS + 1 + n_inputs) + constants)
 
 
 def _standard_error(values: np.ndarray) -> float:
@@ -164,24 +176,22 @@ def paired_se(candidate: Scored, best: Scored) -> float:
     return _standard_error(candidate.squared_residuals - best.squared_residuals)
 
 
-def selection_threshold(candidate: Scored, best: Scored, *, noise_variance: float, n_validation: int) -> float:
+def selection_threshold(candidate: Scored, best: Scored, *, noise_variance: float) -> float:
     """The validation MSE up to which :data:`RULE` counts ``candidate`` as good as ``best`` (the lowest-MSE one)."""
-    floor = min(max(float(noise_variance), 0.0), best.mse) * math.sqrt(2.0 / max(int(n_validation), 1))
+    floor = min(max(float(noise_variance), 0.0), best.mse) * math.sqrt(2.0 / best.n_rows)
     return best.mse + max(min(best.se, paired_se(candidate, best)), floor)
 
 
-def select_candidate(candidates: Sequence[Scored], *, noise_variance: float, n_validation: int,
-                     n_inputs: int) -> Selection:
+def select_candidate(candidates: Sequence[Scored], *, noise_variance: float, n_inputs: int) -> Selection:
     """Apply :data:`RULE` to ``candidates``; raises ValueError when none has a finite MSE."""
     finite = [k for k, c in enumerate(candidates) if math.isfinite(c.mse)]
     if not finite:
         raise ValueError("no candidate has a finite validation MSE")
     best_index = min(finite, key=lambda k: (candidates[k].mse, k))
     best = candidates[best_index].mse
-    thresholds = tuple(selection_threshold(c, candidates[best_index], noise_variance=noise_variance,
-                                           n_validation=n_validation) for c in candidates)
-    lengths = tuple(description_length(c, variance=best, n_validation=n_validation, n_inputs=n_inputs)
-                    for c in candidates)
+    thresholds = tuple(selection_threshold(c, candidates[best_index], noise_variance=noise_variance)
+                       for c in candidates)
+    lengths = tuple(description_length(c, variance=best, n_inputs=n_inputs) for c in candidates)
     within = [k for k in finite if candidates[k].mse <= thresholds[k]]
     chosen = min(within, key=lambda k: (lengths[k], candidates[k].mse, k))
     reasons = []
@@ -212,7 +222,7 @@ Reduced = TypeVar("Reduced", bound=_HasScore)
 
 
 def backward_elimination(start: Reduced, smaller: Callable[[Reduced], Sequence[Reduced]], *, noise_variance: float,
-                         n_validation: int, n_inputs: int) -> list[Reduced]:
+                         n_inputs: int) -> list[Reduced]:
     """Greedy backward elimination from ``start`` under :data:`RULE`: each step scores ``smaller(current)`` (the
     formulas one part smaller than the last step's), keeps the shortest description length (then the lower MSE) of
     those within the threshold of ``start``, and stops when none is within. Returns each step's formula, in order.
@@ -221,12 +231,10 @@ def backward_elimination(start: Reduced, smaller: Callable[[Reduced], Sequence[R
     step never leaves what the data cannot tell from ``start``.
     """
     def within_reach(candidate: Reduced) -> bool:
-        return candidate.score.mse <= selection_threshold(candidate.score, start.score, noise_variance=noise_variance,
-                                                          n_validation=n_validation)
+        return candidate.score.mse <= selection_threshold(candidate.score, start.score, noise_variance=noise_variance)
 
     def length(candidate: Reduced) -> float:
-        return description_length(candidate.score, variance=start.score.mse, n_validation=n_validation,
-                                  n_inputs=n_inputs)
+        return description_length(candidate.score, variance=start.score.mse, n_inputs=n_inputs)
 
     steps, current = [], start
     while True:
